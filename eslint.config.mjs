@@ -1,0 +1,83 @@
+// Type-aware lint for the whole workspace, at zero warnings (`pnpm lint`).
+// The package graph of ../shared/STYLE.md is written down here too: an import that points the
+// wrong way fails lint instead of waiting for a review.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** Which workspace packages each package may import (the arrows of the package graph). */
+const allowed = {
+  kit: [],
+  basics: [],
+  'data-sql': ['kit'],
+  'data-nosql': ['kit'],
+  auth: ['data-sql', 'kit'],
+  conduit: ['data-sql', 'auth', 'kit'],
+  'rest-api': ['conduit', 'auth', 'data-sql', 'kit'],
+  'graphql-api': ['conduit', 'auth', 'data-sql', 'kit'],
+  events: ['kit'],
+  notifications: ['events', 'data-nosql', 'kit'],
+};
+const everyPackage = Object.keys(allowed);
+
+const graphRules = Object.entries(allowed).map(([pkg, deps]) => ({
+  files: [`packages/${pkg}/**/*.{ts,mts,cts}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: everyPackage
+              .filter((other) => other !== pkg && !deps.includes(other))
+              .flatMap((other) => [`@roadmap/${other}`, `@roadmap/${other}/*`]),
+            message: `packages/${pkg} may import only: ${deps.length ? deps.join(', ') : 'no workspace package'} (see the package graph in shared/STYLE.md).`,
+          },
+          {
+            group: ['../../*/src/*', '../../../*/src/*'],
+            message: 'Import another package by its name (@roadmap/…), never by a relative path into it.',
+          },
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'reports/**', '**/*.d.ts'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Plain JavaScript (configs, browser page scripts): no type information.
+    files: ['**/*.{js,cjs,mjs}'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Tests: jest's expect(...).rejects and friends trip these without being bugs.
+    files: ['**/test/**/*.ts', '**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  ...graphRules,
+);

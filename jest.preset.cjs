@@ -1,0 +1,26 @@
+// One jest configuration for every package: each package's jest.config.cjs calls this with
+// its own folder, and the root jest.config.cjs runs them all as projects (files in parallel).
+const path = require('node:path');
+
+module.exports = function preset(packageDir, overrides = {}) {
+  const name = path.basename(packageDir);
+  return {
+    displayName: name,
+    rootDir: packageDir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+    transform: {
+      // Why isolatedModules: type checking is `pnpm typecheck`'s job; transpiling file by
+      // file keeps the test run fast.
+      '^.+\\.tsx?$': ['ts-jest', { tsconfig: path.join(packageDir, 'tsconfig.json'), diagnostics: false }],
+    },
+    moduleFileExtensions: ['ts', 'js', 'json', 'cjs', 'mjs'],
+    // Workspace packages are imported by name; in tests they resolve to their TypeScript source.
+    moduleNameMapper: {
+      '^@roadmap/([a-z-]+)$': '<rootDir>/../$1/src/index.ts',
+      '^@roadmap/([a-z-]+)/(.+)$': '<rootDir>/../$1/src/$2',
+    },
+    testTimeout: 30_000,
+    ...overrides,
+  };
+};
