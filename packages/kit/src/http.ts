@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { AppError } from './errors';
+import { Health, type ReadinessCheck } from './health';
+import { logger as defaultLogger, requestContext, type Logger } from './logger';
+
+export interface HttpAppOptions {
+  name: string;
+  readiness?: ReadinessCheck[];
+  /** Largest JSON body accepted; bigger ones get 413. */
+  jsonLimit?: string;
+  logger?: Logger;
+  /** Passed to Express's "trust proxy" (see the kit README before turning it on). */
+  trustProxy?: boolean | number | string;
+}
+
+export interface HttpApp {
+  app: Express;
+  health: Health;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the Express app every service starts from: request ids, request logs, JSON bodies,
+ * health endpoints. Mount the routes, then call finishHttpApp(app). Does not listen.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const log = options.logger ?? defaultLogger;
+  const health = new Health(options.readiness ?? []);
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+  app.locals.logger = log;
+  app.locals.health = health;
+  app.locals.jsonLimit = options.jsonLimit ?? '100kb';
+
+  app.use(requestIdAndLogging(log));
+  app.use(refuseWhileShuttingDown(health));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const report = await health.readiness();
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+
+  app.use(express.json({ limit: options.jsonLimit ?? '100kb' }));
+  return { app, health };
+}
+
+/** Adds the 404 handler and the one error handler. Call after every route is mounted. */
+export function finishHttpApp(app: Express): Express {
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+function requestIdAndLogging(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    // Why accept the caller's id: a gateway or another service may already have one, and one
+    // id across services is what makes a distributed log searchable.
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = {
+        requestId,
+        method: req.method,
+        url: req.originalUrl,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      };
+      if (res.statusCode >= 500) log.error(line, 'request failed');
+      else log.info(line, 'request');
+    });
+    requestContext.run({ requestId }, next);
+  };
+}
+
+function refuseWhileShuttingDown(health: Health): RequestHandler {
+  return (req, res, next) => {
+    if (!health.isShuttingDown || req.path === '/healthz' || req.path === '/readyz') {
+      next();
+      return;
+    }
+    // Why: a request arriving on an old keep-alive connection after SIGTERM is told to go
+    // elsewhere (and the connection closes) instead of starting work we may have to cut off.
+    res.setHeader('connection', 'close');
+    next(AppError.unavailable('server is shutting down'));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(
+    new AppError({
+      code: 'route_not_found',
+      status: 404,
+      message: `no route for ${req.method} ${req.path}`,
+      field: 'route',
+    }),
+  );
+};
+
+/** Errors raised by body-parser carry a `type` and a `status`. */
+interface ParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+}
+
+/** Turns anything thrown into an AppError; unknown errors become a 500 without details. */
+export function toAppError(error: unknown, jsonLimit?: string): AppError {
+  if (error instanceof AppError) return error;
+  const parser = (typeof error === 'object' && error !== null ? error : {}) as ParserError;
+  switch (parser.type) {
+    case 'entity.parse.failed':
+      return new AppError({
+        code: 'malformed_json',
+        status: 400,
+        message: 'is not valid JSON',
+        field: 'body',
+        cause: error,
+      });
+    case 'entity.too.large':
+      return AppError.payloadTooLarge(jsonLimit);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError({
+        code: 'unsupported_encoding',
+        status: 415,
+        message: 'has an unsupported encoding',
+        field: 'body',
+        cause: error,
+      });
+    case 'request.aborted':
+      return new AppError({
+        code: 'aborted',
+        status: 400,
+        message: 'request aborted',
+        field: 'body',
+        cause: error,
+      });
+    case undefined:
+    default:
+      break;
+  }
+  const status = parser.status ?? parser.statusCode;
+  if (parser.expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError({
+      code: 'bad_request',
+      status,
+      message: 'is invalid',
+      field: 'body',
+      cause: error,
+    });
+  }
+  return AppError.internal(error);
+}
+
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  const log = (req.app.locals.logger as Logger | undefined) ?? defaultLogger;
+  const appError = toAppError(error, req.app.locals.jsonLimit as string | undefined);
+  const requestId = res.getHeader('x-request-id');
+  if (appError.isServerError) {
+    log.error(
+      { err: appError.cause ?? appError, code: appError.code, requestId },
+      appError.message,
+    );
+  } else {
+    log.info(
+      { code: appError.code, status: appError.status, requestId, details: appError.details },
+      'request rejected',
+    );
+  }
+  if (res.headersSent) {
+    // Why: the status line is gone already; the only honest thing left is to cut the stream.
+    next(error);
+    return;
+  }
+  res.set(appError.headers);
+  res.status(appError.status).json({ errors: appError.details, requestId });
+};

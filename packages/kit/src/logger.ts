@@ -1,0 +1,42 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+/** What we know about the request being served, wherever we are in its call stack. */
+export interface RequestContext {
+  requestId: string;
+}
+
+// Why AsyncLocalStorage: the request id follows the request through awaits, services and
+// repositories without being passed as an argument to every function.
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+export function getRequestId(): string | undefined {
+  return requestContext.getStore()?.requestId;
+}
+
+export function createLogger(
+  options: { level?: string; name?: string; destination?: DestinationStream } = {},
+): Logger {
+  return pino(
+    {
+      name: options.name,
+      level:
+        options.level ??
+        process.env.LOG_LEVEL ??
+        (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+      // Every line logged while serving a request carries that request's id.
+      mixin: () => {
+        const requestId = getRequestId();
+        return requestId ? { requestId } : {};
+      },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
+        censor: '[redacted]',
+      },
+    },
+    options.destination ?? process.stdout,
+  );
+}
+
+export const logger = createLogger();
+export type { Logger };

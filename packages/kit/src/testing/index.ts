@@ -1,0 +1,13 @@
+export {
+  createTestDatabase,
+  dropTestDatabase,
+  assertTestDatabaseName,
+  databaseUrl,
+  adminUrl,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './postgres';
+export { createTestRedis, deleteByPrefix, type TestRedis } from './redis';
+export { createTestAmqp, type TestAmqp } from './amqp';
+export { describeWithMongo, mongoUrl } from './mongo';
+export { requireServices } from './services';

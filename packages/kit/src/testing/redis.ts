@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { probeService, serviceUrl, unreachableMessage } from '../services';
+
+export interface TestRedis {
+  /** A client whose every key is prefixed with `prefix` (ioredis keyPrefix). */
+  redis: Redis;
+  prefix: string;
+  url: string;
+  /** Deletes this file's keys and disconnects. Call in afterAll. */
+  cleanup: () => Promise<void>;
+}
+
+/** Redis isolation per test file: a unique key prefix on the shared server, never FLUSHDB. */
+export async function createTestRedis(name: string): Promise<TestRedis> {
+  const url = serviceUrl('redis');
+  const prefix = `test:${name.replace(/[^A-Za-z0-9_-]/g, '_')}:${randomBytes(4).toString('hex')}:`;
+  const redis = new Redis(url, { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+  } catch {
+    redis.disconnect();
+    throw new Error(unreachableMessage(await probeService('redis', url)));
+  }
+  return {
+    redis,
+    prefix,
+    url,
+    cleanup: async () => {
+      await deleteByPrefix(url, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+export async function deleteByPrefix(url: string, prefix: string): Promise<number> {
+  // A separate client without keyPrefix: SCAN patterns are not prefixed by ioredis.
+  const plain = new Redis(url, { maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await plain.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await plain.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    plain.disconnect();
+  }
+  return deleted;
+}
