@@ -1,0 +1,29 @@
+import pg from 'pg';
+
+/**
+ * Creates the database named in `url` if it does not exist yet, by connecting to the server's
+ * `postgres` maintenance database. So `pnpm start` works on a fresh server with no set-up.
+ */
+export async function ensureDatabase(url: string): Promise<{ created: boolean }> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Unsupported database name "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return { created: false };
+    try {
+      await client.query(`CREATE DATABASE "${name}"`);
+    } catch (err) {
+      // 42P04 duplicate_database: another process created it between our check and now.
+      if ((err as { code?: string }).code !== '42P04') throw err;
+      return { created: false };
+    }
+    return { created: true };
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,60 @@
+// @roadmap/data-sql: the PostgreSQL data layer of Conduit. Repositories are plain functions
+// taking a Db (the pool, or a client inside withTransaction) first and returning plain objects.
+export { createPool, query, isPool, type Db, type PoolOptions } from './db/pool';
+export {
+  withTransaction,
+  inTransaction,
+  type IsolationLevel,
+  type TransactionOptions,
+} from './db/transaction';
+export { mapPgError } from './db/errors';
+export { migrate, MIGRATIONS_DIR, type MigrateOptions, type AppliedMigration } from './db/migrate';
+
+export {
+  insertUser,
+  findUserById,
+  findUserByEmail,
+  findUserByUsername,
+  updateUser,
+  listUsers,
+  setUserRole,
+  countUsersWithRole,
+  ROLES,
+  type Role,
+  type User,
+  type NewUser,
+  type UserPatch,
+  type ListUsersOptions,
+} from './users/users.repository';
+export { findProfile, followUser, unfollowUser, type Profile } from './profiles/profiles.repository';
+export {
+  createArticle,
+  findArticleBySlug,
+  listArticles,
+  feedArticles,
+  updateArticle,
+  deleteArticle,
+  favoriteArticle,
+  unfavoriteArticle,
+  type Article,
+  type ArticleSummary,
+  type ArticlePage,
+  type NewArticle,
+  type ArticlePatch,
+  type ListArticlesFilter,
+} from './articles/articles.repository';
+export { slugify } from './articles/slug';
+export {
+  addComment,
+  listComments,
+  findCommentById,
+  deleteComment,
+  type Comment,
+} from './comments/comments.repository';
+export { listTags } from './tags/tags.repository';
+export {
+  insertOutboxEvent,
+  claimOutboxBatch,
+  markOutboxPublished,
+  type OutboxEvent,
+} from './outbox/outbox.repository';
