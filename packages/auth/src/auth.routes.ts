@@ -1,0 +1,102 @@
+import { Router, type RequestHandler } from 'express';
+import type pg from 'pg';
+import { findUserById } from '@roadmap/data-sql';
+import { actorOf, routePolicy } from './authenticate';
+import { loginBody, pageQuery, parse, refreshBody, setRoleBody } from './auth.schema';
+import type { createAdminService } from './admin.service';
+import type { createLoginService } from './login.service';
+import type { createTokenService } from './token.service';
+import { endSession, startSession, type Csrf } from './session';
+import type { TokenSigner } from './tokens';
+import type { AuthConfig } from './config';
+import { toPublicUser } from './user.view';
+
+export interface RouteDeps {
+  config: AuthConfig;
+  pool: pg.Pool;
+  signer: TokenSigner;
+  logins: ReturnType<typeof createLoginService>;
+  tokens: ReturnType<typeof createTokenService>;
+  admin: ReturnType<typeof createAdminService>;
+  sessionMiddleware: RequestHandler;
+  csrf: Csrf;
+}
+
+/** JWKS + token endpoints (stateless clients: mobile apps, other services, the RealWorld SPA). */
+export function tokenRoutes(deps: RouteDeps): Router {
+  const router = Router();
+
+  // Other services verify our access tokens with this public key set; `kid` picks the key.
+  router.get('/.well-known/jwks.json', routePolicy('public'), (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(deps.signer.jwks());
+  });
+
+  router.post('/api/auth/login', routePolicy('public'), async (req, res) => {
+    const { email, password } = parse(loginBody, req.body);
+    const user = await deps.logins.login({ email, password, ip: req.ip ?? 'unknown' });
+    res.json({ user: toPublicUser(user), ...(await deps.tokens.issueTokens(user)) });
+  });
+
+  router.post('/api/auth/refresh', routePolicy('public'), async (req, res) => {
+    const { refreshToken } = parse(refreshBody, req.body);
+    const { user, ...pair } = await deps.tokens.refresh(refreshToken);
+    res.json({ user: toPublicUser(user), ...pair });
+  });
+
+  router.post('/api/auth/logout', routePolicy('public'), async (req, res) => {
+    const { refreshToken } = parse(refreshBody, req.body);
+    await deps.tokens.logout(refreshToken);
+    res.status(204).end();
+  });
+  return router;
+}
+
+/** Cookie sessions for browser pages. */
+export function sessionRoutes(deps: RouteDeps): Router {
+  const { csrf, sessionMiddleware } = deps;
+  const router = Router();
+
+  // A page fetches this first and sends the token back in `x-csrf-token` on every change.
+  router.get('/auth/session/csrf', routePolicy('public'), sessionMiddleware, (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ csrfToken: csrf.token(req) });
+  });
+
+  router.post('/auth/session/login', routePolicy('public'), sessionMiddleware, async (req, res) => {
+    // Login CSRF (being signed in as the attacker) is stopped by the Origin check: there is no
+    // session yet whose synchronizer token could be checked.
+    csrf.assertSameOrigin(req);
+    const { email, password } = parse(loginBody, req.body);
+    const user = await deps.logins.login({ email, password, ip: req.ip ?? 'unknown' });
+    const csrfToken = await startSession(req, user.id, csrf);
+    res.set('Cache-Control', 'no-store').json({ user: toPublicUser(user), csrfToken });
+  });
+
+  router.get('/auth/session/me', routePolicy('authenticated'), sessionMiddleware, async (req, res) => {
+    const user = await findUserById(deps.pool, actorOf(req).userId);
+    res.set('Cache-Control', 'no-store').json({ user: user && toPublicUser(user), csrfToken: req.session ? csrf.token(req) : null });
+  });
+
+  router.post('/auth/session/logout', routePolicy('authenticated'), sessionMiddleware, async (req, res) => {
+    await endSession(req);
+    // Why clear the cookie too: the id is dead server-side already; this just tidies the browser.
+    res.clearCookie(deps.config.SESSION_COOKIE_NAME, { path: '/' });
+    res.status(204).end();
+  });
+  return router;
+}
+
+/** User administration, admin only (the policy module says so). */
+export function adminRoutes(deps: RouteDeps): Router {
+  const router = Router();
+  router.get('/api/admin/users', routePolicy('user:list'), async (req, res) => {
+    const { users, usersCount } = await deps.admin.list(actorOf(req), parse(pageQuery, req.query));
+    res.json({ users: users.map(toPublicUser), usersCount });
+  });
+
+  router.put('/api/admin/users/:username/role', routePolicy('user:set-role'), async (req, res) => {
+    const { role } = parse(setRoleBody, req.body);
+    const user = await deps.admin.setRole(actorOf(req), String(req.params.username), role);
+    res.json({ user: toPublicUser(user) });
+  });
+  return router;
+}

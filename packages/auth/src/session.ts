@@ -1,0 +1,109 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { RequestHandler, Request } from 'express';
+import session from 'express-session';
+import { RedisStore } from 'connect-redis';
+import { csrfSync } from 'csrf-sync';
+import type { Redis } from 'ioredis';
+import { AppError } from '@roadmap/kit';
+import type { AuthConfig } from './config';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const isStateChanging = (req: Request) => !SAFE_METHODS.has(req.method);
+
+export const csrfRejected = (reason: string) =>
+  new AppError({ code: 'csrf', status: 403, message: 'is invalid', field: 'csrf', cause: new Error(reason) });
+
+/**
+ * Cookie sessions stored in Redis. The cookie holds only a signed random id; the data lives
+ * server-side, so logging out (or an admin) can end a session at once — the property JWTs lack.
+ */
+export function createSessionMiddleware(config: AuthConfig, redis: Redis, secret: string): RequestHandler {
+  return session({
+    // Why not the default "connect.sid": it tells an attacker which framework answers.
+    name: config.SESSION_COOKIE_NAME,
+    secret,
+    store: new RedisStore({ client: redis, prefix: 'auth:sess:', ttl: config.SESSION_TTL_SECONDS }),
+    resave: false,
+    // No session (and no Redis write, no cookie) until there is something to keep.
+    saveUninitialized: false,
+    cookie: {
+      httpOnly: true,
+      // Why lax, not strict: the OAuth provider redirects the browser back to us (a cross-site
+      // top-level GET); a strict cookie would not come along and the state check would fail.
+      // Cross-site POSTs still carry no cookie, and the CSRF token covers the rest.
+      sameSite: 'lax',
+      // Behind a TLS-terminating proxy Express only knows the request was HTTPS when
+      // `trust proxy` is set (kit's createHttpApp({ trustProxy })).
+      secure: config.SESSION_COOKIE_SECURE,
+      maxAge: config.SESSION_TTL_SECONDS * 1000,
+      path: '/',
+    },
+  });
+}
+
+/**
+ * CSRF defence for session-authenticated state changes: a synchronizer token (kept in the
+ * session, echoed by the page in `x-csrf-token`) plus an Origin check.
+ */
+export function createCsrf(config: AuthConfig) {
+  const sync = csrfSync({ getTokenFromRequest: (req) => req.get('x-csrf-token') });
+
+  /** The Origin (or, failing that, the Referer's origin) must be one of APP_ORIGINS. */
+  function assertSameOrigin(req: Request): void {
+    let origin = req.get('origin');
+    if (!origin) {
+      const referer = req.get('referer');
+      try {
+        origin = referer ? new URL(referer).origin : undefined;
+      } catch {
+        origin = undefined;
+      }
+    }
+    if (!origin || !config.APP_ORIGINS.includes(origin)) throw csrfRejected(`origin ${origin ?? '(none)'} not allowed`);
+  }
+
+  return {
+    assertSameOrigin,
+    /** For a state change made with a session: Origin first (cheap), then the token. */
+    assertValid(req: Request): void {
+      assertSameOrigin(req);
+      const sent = sync.getTokenFromRequest(req);
+      const kept = sync.getTokenFromState(req);
+      if (typeof sent !== 'string' || typeof kept !== 'string' || !sameSecret(sent, kept)) {
+        throw csrfRejected('synchronizer token missing or wrong');
+      }
+    },
+    /** The session's token, created on first use; `fresh` rotates it (after login). */
+    token(req: Request, fresh = false): string {
+      return sync.generateToken(req, fresh);
+    },
+    revoke: (req: Request) => sync.revokeToken(req),
+  };
+}
+export type Csrf = ReturnType<typeof createCsrf>;
+
+/** Constant-time string comparison (csrf-sync's own check uses ===). */
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Signs a user into the session. Why regenerate: a session id the browser had *before* login
+ * (perhaps planted by an attacker — session fixation) must not become an authenticated one.
+ */
+export async function startSession(req: Request, userId: number, csrf: Csrf): Promise<string> {
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
+  req.session.userId = userId;
+  req.session.authenticatedAt = Date.now();
+  const csrfToken = csrf.token(req, true);
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
+  return csrfToken;
+}
+
+/** Deletes the session from Redis, so the cookie, even if stolen, is worth nothing afterwards. */
+export async function endSession(req: Request): Promise<void> {
+  if (!req.session) return;
+  await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err as Error) : resolve())));
+}
