@@ -35,7 +35,8 @@ const graphRules = Object.entries(allowed).map(([pkg, deps]) => ({
           },
           {
             group: ['../../*/src/*', '../../../*/src/*'],
-            message: 'Import another package by its name (@roadmap/…), never by a relative path into it.',
+            message:
+              'Import another package by its name (@roadmap/…), never by a relative path into it.',
           },
         ],
       },
@@ -59,7 +60,10 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {

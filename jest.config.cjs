@@ -1,4 +1,5 @@
-// `pnpm test` at the root: every package that has a jest.config.cjs is a project.
+// `pnpm test` at the root: every package that has a jest.config.cjs is a project, and jest
+// runs their files in parallel. The summary reporter feeds the closing line of .ci/run.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -8,4 +9,7 @@ const projects = fs
   .map((name) => path.join(packagesDir, name))
   .filter((dir) => fs.existsSync(path.join(dir, 'jest.config.cjs')));
 
-module.exports = { projects };
+module.exports = {
+  projects,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
+};

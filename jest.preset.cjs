@@ -12,7 +12,10 @@ module.exports = function preset(packageDir, overrides = {}) {
     transform: {
       // Why isolatedModules: type checking is `pnpm typecheck`'s job; transpiling file by
       // file keeps the test run fast.
-      '^.+\\.tsx?$': ['ts-jest', { tsconfig: path.join(packageDir, 'tsconfig.json'), diagnostics: false }],
+      '^.+\\.tsx?$': [
+        'ts-jest',
+        { tsconfig: path.join(packageDir, 'tsconfig.json'), diagnostics: false },
+      ],
     },
     moduleFileExtensions: ['ts', 'js', 'json', 'cjs', 'mjs'],
     // Workspace packages are imported by name; in tests they resolve to their TypeScript source.

@@ -26,7 +26,7 @@ export {
   closeAll,
   type Closer,
 } from './lifecycle';
-export { runMain, StartupError } from './main';
+export { runMain, StartupError, loadDotEnv } from './main';
 export {
   SERVICES,
   serviceUrl,

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError } from './config';
 import { installProcessHandlers } from './lifecycle';
 import { logger } from './logger';
@@ -7,6 +9,7 @@ import { logger } from './logger';
  * ends the process with one readable line and exit code 1, not a stack trace.
  */
 export function runMain(main: () => Promise<unknown>): void {
+  loadDotEnv();
   installProcessHandlers(logger);
   main().catch((error: unknown) => {
     if (error instanceof ConfigError || error instanceof StartupError) {
@@ -21,4 +24,22 @@ export function runMain(main: () => Promise<unknown>): void {
 /** A start-up failure whose message is already written for a human (e.g. "Redis is down"). */
 export class StartupError extends Error {
   override name = 'StartupError';
+}
+
+/**
+ * Loads the nearest `.env` (this folder or a parent, e.g. the repository root) into
+ * process.env without overriding what the shell already set. Node's own loader, no library.
+ */
+export function loadDotEnv(from = process.cwd()): string | undefined {
+  if (process.env.NODE_ENV === 'test') return undefined; // tests set their own environment
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, '.env');
+    if (existsSync(file)) {
+      const before = { ...process.env };
+      process.loadEnvFile(file);
+      Object.assign(process.env, before);
+      return file;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }

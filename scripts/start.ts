@@ -1,0 +1,220 @@
+/**
+ * `pnpm start`: the whole system on one machine.
+ *  1. checks every service and prints a table (reachable or not, what is disabled without it);
+ *  2. finds a PostgreSQL (yours, or an embedded PGlite when none answers) and runs migrations;
+ *  3. starts every app package that exists and prints their URLs.
+ * Ctrl-C stops the apps gracefully (each drains its requests and closes its clients).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadDotEnv } from '../packages/kit/src/main';
+import {
+  probeServices,
+  redactUrl,
+  type ProbeResult,
+  type ServiceName,
+} from '../packages/kit/src/services';
+
+const root = path.resolve(__dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const has = (pkg: string) => existsSync(path.join(root, 'packages', pkg, 'src', 'main.ts'));
+
+/** What each service is for here, and what is lost without it. */
+const WITHOUT: Record<ServiceName, string> = {
+  postgres: 'Conduit data falls back to embedded PGlite (in memory, lost on exit)',
+  mysql: 'only the MySQL lesson of data-sql is unavailable',
+  mongo: 'the notifications service (MongoDB store) is not started',
+  redis: 'the REST API is not started (cache, rate limits and sessions need it)',
+  rabbitmq: 'domain events are not published; notifications are not started',
+};
+
+interface AppSpec {
+  pkg: string;
+  title: string;
+  port: number;
+  needs: ServiceName[];
+  env?: Record<string, string>;
+  urls: (port: number) => string[];
+}
+
+const APPS: AppSpec[] = [
+  {
+    pkg: 'rest-api',
+    title: 'REST API (stages 4–6)',
+    port: 3000,
+    needs: ['redis'],
+    urls: (p) => [`http://localhost:${p}/api/articles`, `http://localhost:${p}/docs`],
+  },
+  {
+    pkg: 'graphql-api',
+    title: 'GraphQL API (stage 5)',
+    port: 4000,
+    needs: ['redis'],
+    urls: (p) => [`http://localhost:${p}/graphql`],
+  },
+  {
+    pkg: 'notifications',
+    title: 'notifications (stage 7)',
+    port: 3100,
+    needs: ['mongo', 'rabbitmq'],
+    urls: (p) => [`http://localhost:${p}/healthz`],
+  },
+  {
+    pkg: 'basics',
+    title: 'basics (stage 1)',
+    port: 8080,
+    needs: [],
+    env: { HTTPS_PORT: '8443' },
+    urls: (p) => [`http://localhost:${p}/`, 'https://localhost:8443/'],
+  },
+];
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+function printServices(results: ProbeResult[]): void {
+  const rows = [['SERVICE', 'URL', 'STATUS', 'WITHOUT IT']];
+  for (const r of results) {
+    rows.push([
+      r.service.label,
+      redactUrl(r.url),
+      r.ok ? `up (${r.detail})` : `DOWN (${r.detail})`,
+      r.ok ? '' : WITHOUT[r.service.name],
+    ]);
+  }
+  console.log(`\n${table(rows)}\n`);
+}
+
+async function waitHealthy(
+  port: number,
+  child: ChildProcess,
+  timeoutMs = 60_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WriteStream): void {
+  let buffer = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) out.write(`[${name}] ${line}\n`);
+  });
+}
+
+async function main(): Promise<void> {
+  loadDotEnv(root);
+  const results = await probeServices(['postgres', 'mysql', 'mongo', 'redis', 'rabbitmq']);
+  printServices(results);
+  const up = new Set(results.filter((r) => r.ok).map((r) => r.service.name));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const closers: Array<() => Promise<void>> = [];
+
+  // 2. The database: migrations run once here, before any app starts.
+  if (existsSync(path.join(root, 'packages', 'data-sql', 'src', 'index.ts'))) {
+    const dataSql = (await import('../packages/data-sql/src/index.js')) as unknown as DataSqlEntry;
+    const database = await dataSql.resolveDatabase();
+    if (database.embedded)
+      console.log(
+        `PostgreSQL: none answered, so an embedded PGlite serves ${redactUrl(database.url)} (data is lost on exit)`,
+      );
+    env.DATABASE_URL = database.url;
+    closers.push(database.close);
+    const applied = await dataSql.migrate(database.url, { direction: 'up' });
+    console.log(`migrations: ${describeMigrations(applied)}`);
+  }
+
+  // 3. The apps.
+  const started: Array<{ spec: AppSpec; child: ChildProcess; port: number }> = [];
+  const candidates = APPS.filter((a) => has(a.pkg));
+  if (candidates.length === 0) {
+    candidates.push({
+      pkg: 'kit',
+      title: 'kit example (no stage package yet)',
+      port: 3900,
+      needs: [],
+      urls: (p) => [`http://localhost:${p}/`],
+    });
+  }
+  for (const spec of candidates) {
+    const missing = spec.needs.filter((s) => !up.has(s));
+    if (missing.length > 0) {
+      console.log(`${spec.title}: not started — needs ${missing.join(', ')} (see the table above)`);
+      continue;
+    }
+    const port = Number(
+      process.env[`${spec.pkg.toUpperCase().replace(/-/g, '_')}_PORT`] ?? spec.port,
+    );
+    const entry = spec.pkg === 'kit' ? 'src/example/main.ts' : 'src/main.ts';
+    const child = spawn(tsx, ['--conditions=@roadmap/source', entry], {
+      cwd: path.join(root, 'packages', spec.pkg),
+      env: { ...env, ...spec.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    prefixed(spec.pkg, child.stdout, process.stdout);
+    prefixed(spec.pkg, child.stderr, process.stderr);
+    started.push({ spec, child, port });
+  }
+
+  const healthy = await Promise.all(
+    started.map(async (s) => ({ ...s, ok: await waitHealthy(s.port, s.child) })),
+  );
+  const rows = [['APP', 'URL', 'STATUS']];
+  for (const s of healthy) {
+    for (const [i, u] of s.spec.urls(s.port).entries())
+      rows.push([
+        i === 0 ? s.spec.title : '',
+        u,
+        i === 0 ? (s.ok ? 'ready' : 'FAILED to start') : '',
+      ]);
+  }
+  console.log(`\n${table(rows)}\n\nAll started. Ctrl-C stops everything gracefully.`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping apps…`);
+    for (const s of started) if (s.child.exitCode === null) s.child.kill('SIGTERM');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const exitCode = (child: ChildProcess): Promise<number | null> =>
+    child.exitCode !== null
+      ? Promise.resolve(child.exitCode)
+      : new Promise((resolve) => child.once('exit', resolve));
+  const codes = await Promise.all(started.map((s) => exitCode(s.child)));
+  for (const close of closers) await close().catch(() => undefined);
+  const failed = healthy.some((s) => !s.ok) || (!stopping && codes.some((c) => c !== 0));
+  process.exit(failed ? 1 : 0);
+}
+
+interface DataSqlEntry {
+  resolveDatabase: () => Promise<{ url: string; embedded: boolean; close: () => Promise<void> }>;
+  migrate: (url: string, options: { direction: 'up' | 'down' }) => Promise<unknown>;
+}
+
+function describeMigrations(applied: unknown): string {
+  if (Array.isArray(applied))
+    return applied.length === 0 ? 'up to date' : `applied ${applied.length}`;
+  return 'up to date';
+}
+
+main().catch((error: unknown) => {
+  console.error(`pnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
