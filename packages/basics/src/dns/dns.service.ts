@@ -103,7 +103,9 @@ async function settle<T>(promise: Promise<T>, name: string, what: string): Promi
 export function explain(code: string, name: string, what: string, err?: unknown): string {
   switch (code) {
     case 'ENOTFOUND':
-      return `${name} does not exist: neither /etc/hosts nor DNS knows it (NXDOMAIN).`;
+      return what === 'lookup'
+        ? `${name} is unknown here: neither /etc/hosts nor DNS knows it.`
+        : `The DNS servers say ${name} does not exist (NXDOMAIN). (/etc/hosts is not asked by resolve.)`;
     case 'ENODATA':
       return `${name} exists but has no ${what} records.`;
     case 'ETIMEOUT':
