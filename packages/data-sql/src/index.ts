@@ -8,6 +8,9 @@ export {
   type TransactionOptions,
 } from './db/transaction';
 export { mapPgError } from './db/errors';
+export { countRoundTrips } from './db/round-trips';
+export { ensureDatabase } from './db/ensure-database';
+export { DEFAULT_DATABASE_URL, dataSqlEnvShape, loadDataSqlConfig } from './config';
 export { migrate, MIGRATIONS_DIR, type MigrateOptions, type AppliedMigration } from './db/migrate';
 
 export {
@@ -58,3 +61,15 @@ export {
   markOutboxPublished,
   type OutboxEvent,
 } from './outbox/outbox.repository';
+export {
+  linkOAuthIdentity,
+  findUserByOAuthIdentity,
+  createRefreshTokenFamily,
+  insertRefreshToken,
+  findRefreshTokenByHash,
+  markRefreshTokenUsed,
+  revokeRefreshTokenFamily,
+  revokeUserRefreshTokenFamilies,
+  type OAuthIdentity,
+  type RefreshToken,
+} from './identities/identities.repository';

@@ -43,12 +43,15 @@ const PARENTS: Record<string, string> = {
   tag_id: 'tag',
 };
 
-/** `<table>_<column>_check` (PostgreSQL's default name for a column CHECK) → column. */
-function columnOfCheck(err: PgErrorLike): string {
+/**
+ * PostgreSQL's default constraint names are `<table>_<column>_check` and
+ * `<table>_<column>_fkey`; this recovers the column.
+ */
+function columnOf(err: PgErrorLike, suffix: '_check' | '_fkey'): string {
   const name = err.constraint ?? '';
   const prefix = `${err.table ?? ''}_`;
   const stripped = name.startsWith(prefix) ? name.slice(prefix.length) : name;
-  return stripped.replace(/_check$/, '') || 'body';
+  return stripped.endsWith(suffix) ? stripped.slice(0, -suffix.length) : err.column ?? '';
 }
 
 const camel = (snake: string) => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -78,7 +81,7 @@ export function mapPgError(err: unknown): AppError {
     }
     case '23514': {
       const known = CHECK_MESSAGES[e.constraint ?? ''];
-      const [field, message] = known ?? [camel(columnOfCheck(e)), 'is invalid'];
+      const [field, message] = known ?? [camel(columnOf(e, '_check') || 'body'), 'is invalid'];
       return AppError.validation({ [field]: [message] }, err);
     }
     case '23502':
@@ -86,7 +89,8 @@ export function mapPgError(err: unknown): AppError {
     case '23503': {
       // Inserting a child of a missing parent is "not found"; deleting a parent that still
       // has children under ON DELETE RESTRICT is a conflict.
-      const column = /\((\w+)\)/.exec(e.detail ?? '')?.[1] ?? '';
+      // The constraint is named <child table>_<column>_fkey, e.g. comments_article_id_fkey.
+      const column = columnOf(e, '_fkey');
       if ((e.detail ?? '').includes('is still referenced')) {
         return AppError.conflict(PARENTS[column] ?? 'resource', 'is still in use', err);
       }

@@ -20,7 +20,8 @@ const RETRYABLE = new Set(['40001', '40P01']);
 function sqlState(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const direct = (err as { code?: unknown }).code;
-  if (typeof direct === 'string') return direct;
+  // SQLSTATEs are five characters; an AppError's code ('concurrent_update') is not one.
+  if (typeof direct === 'string' && /^[0-9A-Z]{5}$/.test(direct)) return direct;
   // mapPgError keeps the driver error as the cause.
   return sqlState((err as { cause?: unknown }).cause);
 }
