@@ -4,9 +4,10 @@
  * browser how to treat it.
  */
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
+  // Why no prototype: a cookie named "__proto__" must stay a plain entry.
+  const cookies = Object.create(null) as Record<string, string>;
   if (!header) return cookies;
-  for (const pair of header.split(';')) {
+  for (const pair of header.split(';').map((p) => p.trim())) {
     const index = pair.indexOf('=');
     if (index <= 0) continue;
     const name = pair.slice(0, index).trim();
