@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** Tags keep the order the author gave (the API tests check it); duplicates are dropped. */
+const tagList = z
+  .array(z.string().trim().min(1).max(LIMITS.tag))
+  .max(LIMITS.tags)
+  .transform((tags) => [...new Set(tags)]);
+
+export const newArticleSchema = z.object({
+  title: text(LIMITS.title),
+  description: text(LIMITS.description),
+  body: text(LIMITS.body),
+  tagList: tagList.optional().default([]),
+});
+export type NewArticle = z.infer<typeof newArticleSchema>;
+
+/** Every field optional; `tagList: []` removes all tags, a missing tagList keeps them. */
+export const updateArticleSchema = z.object({
+  title: text(LIMITS.title).optional(),
+  description: text(LIMITS.description).optional(),
+  body: text(LIMITS.body).optional(),
+  tagList: tagList.optional(),
+});
+export type UpdateArticle = z.infer<typeof updateArticleSchema>;
+
+/**
+ * Query strings arrive as text: `limit=abc`, `limit=-1`, `limit=1e9` are all 422 here rather
+ * than a NaN reaching SQL. A filter given twice (`?tag=a&tag=b`) is also refused.
+ */
+const integerText = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((n) => n ?? fallback);
+
+export const paginationSchema = z.object({
+  limit: integerText(1, LIMITS.maxLimit, LIMITS.defaultLimit),
+  offset: integerText(0, LIMITS.maxOffset, 0),
+});
+export type Pagination = z.infer<typeof paginationSchema>;
+
+const filter = z.string().trim().min(1).max(LIMITS.username).optional();
+
+export const listArticlesSchema = paginationSchema.extend({
+  tag: z.string().trim().min(1).max(LIMITS.tag).optional(),
+  author: filter,
+  favorited: filter,
+});
+export type ListArticlesQuery = z.infer<typeof listArticlesSchema>;

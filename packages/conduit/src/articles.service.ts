@@ -1,0 +1,155 @@
+import { AppError } from '@roadmap/kit';
+import { assertCan, type Actor } from '@roadmap/auth';
+import {
+  createArticle,
+  deleteArticle,
+  favoriteArticle,
+  feedArticles,
+  findArticleBySlug,
+  listArticles,
+  unfavoriteArticle,
+  updateArticle,
+  type Article as ArticleRecord,
+} from '@roadmap/data-sql';
+import { cacheKeys } from './cache';
+import { viewerFlags } from './conduit.repository';
+import { viewerId, type ConduitDeps } from './deps';
+import { toArticle, toListItem } from './mappers';
+import type { ListArticlesQuery, NewArticle, Pagination, UpdateArticle } from './articles.schema';
+import type { Article, ArticleList } from './views';
+
+/**
+ * What the cache holds for one slug: the article as an anonymous reader sees it, plus the two
+ * ids needed to compute the viewer's own flags. favorited and author.following depend on who
+ * asks, so they are never cached; they are added per request (one small query).
+ */
+export interface CachedArticle {
+  id: number;
+  authorId: number;
+  article: Article;
+}
+
+const notFound = () => AppError.notFound('article');
+
+export function createArticlesService(deps: ConduitDeps) {
+  const { db, cache, cacheTtlSeconds } = deps;
+
+  function anonymousView(record: ArticleRecord): CachedArticle {
+    const article = toArticle(record);
+    return {
+      id: record.id,
+      authorId: record.authorId,
+      article: { ...article, favorited: false, author: { ...article.author, following: false } },
+    };
+  }
+
+  /**
+   * Cache-aside read: Redis first; on a miss, PostgreSQL, then remember the anonymous view.
+   * Returns the record too when it came from the database (it already has the viewer's flags).
+   */
+  async function load(slug: string, viewer: number | null): Promise<{ cached: CachedArticle; fresh?: ArticleRecord }> {
+    const hit = await cache.get(cacheKeys.article(slug));
+    if (hit) return { cached: JSON.parse(hit) as CachedArticle };
+    const record = await findArticleBySlug(db, slug, viewer);
+    if (!record) throw notFound();
+    const cached = anonymousView(record);
+    await cache.set(cacheKeys.article(slug), JSON.stringify(cached), cacheTtlSeconds);
+    return { cached, fresh: record };
+  }
+
+  /** Every write that changes what GET /articles/:slug or GET /tags shows calls this. */
+  async function invalidate(slugs: string[], tagsChanged: boolean): Promise<void> {
+    await cache.del(...slugs.map(cacheKeys.article), ...(tagsChanged ? [cacheKeys.tags()] : []));
+  }
+
+  /** GET /articles/:slug */
+  async function get(actor: Actor, slug: string): Promise<Article> {
+    const viewer = viewerId(actor);
+    const { cached, fresh } = await load(slug, viewer);
+    if (fresh) return toArticle(fresh);
+    if (viewer === null) return cached.article;
+    const flags = await viewerFlags(db, viewer, cached.id, cached.authorId);
+    return {
+      ...cached.article,
+      favorited: flags.favorited,
+      author: { ...cached.article.author, following: flags.following },
+    };
+  }
+
+  /** The article's id and author for writes that hang off it (comments); cache first. */
+  async function idOf(slug: string): Promise<{ id: number; authorId: number }> {
+    const { cached } = await load(slug, null);
+    return { id: cached.id, authorId: cached.authorId };
+  }
+
+  /** GET /articles — newest first; filters are ANDed; list items carry no body. */
+  async function list(actor: Actor, query: ListArticlesQuery): Promise<ArticleList> {
+    const page = await listArticles(db, query, viewerId(actor));
+    return { articles: page.articles.map(toListItem), articlesCount: page.articlesCount };
+  }
+
+  /** GET /articles/feed — articles by the authors the viewer follows. */
+  async function feed(actor: Actor, page: Pagination): Promise<ArticleList> {
+    if (!actor) throw AppError.unauthorized('token', 'is missing');
+    const result = await feedArticles(db, viewerId(actor)!, page);
+    return { articles: result.articles.map(toListItem), articlesCount: result.articlesCount };
+  }
+
+  /** POST /articles — a duplicate title gets a unique slug (data-sql adds a random suffix). */
+  async function create(actor: Actor, input: NewArticle): Promise<Article> {
+    assertCan(actor, 'article:create');
+    const record = await createArticle(db, viewerId(actor)!, input);
+    await invalidate([record.slug], input.tagList.length > 0);
+    return toArticle(record);
+  }
+
+  /**
+   * Loads the article and asks the policy whether this actor may change it. Authorization
+   * lives here, not in the route: GraphQL calls the same function and gets the same answer.
+   */
+  async function loadForWrite(actor: Actor, slug: string, permission: 'article:update' | 'article:delete') {
+    assertCan(actor, permission);
+    const record = await findArticleBySlug(db, slug, viewerId(actor));
+    if (!record) throw notFound();
+    assertCan(actor, permission, { ownerId: record.authorId, type: 'article' });
+    return record;
+  }
+
+  /** PUT /articles/:slug — a new title means a new slug; the old cache entry goes either way. */
+  async function update(actor: Actor, slug: string, patch: UpdateArticle): Promise<Article> {
+    const record = await loadForWrite(actor, slug, 'article:update');
+    const updated = await updateArticle(db, record.id, patch, viewerId(actor));
+    if (!updated) throw notFound();
+    await invalidate([record.slug, updated.slug], patch.tagList !== undefined);
+    return toArticle(updated);
+  }
+
+  /** DELETE /articles/:slug — its comments, favorites and tag links go with it (ON DELETE CASCADE). */
+  async function remove(actor: Actor, slug: string): Promise<void> {
+    const record = await loadForWrite(actor, slug, 'article:delete');
+    if (!(await deleteArticle(db, record.id))) throw notFound();
+    await invalidate([record.slug], record.tagList.length > 0);
+  }
+
+  /** POST /articles/:slug/favorite — idempotent; favoritesCount is kept by a database trigger. */
+  async function favorite(actor: Actor, slug: string): Promise<Article> {
+    assertCan(actor, 'article:favorite');
+    const record = await favoriteArticle(db, viewerId(actor)!, slug);
+    if (!record) throw notFound();
+    await invalidate([slug], false);
+    return toArticle(record);
+  }
+
+  /** DELETE /articles/:slug/favorite */
+  async function unfavorite(actor: Actor, slug: string): Promise<Article> {
+    assertCan(actor, 'article:favorite');
+    const record = await unfavoriteArticle(db, viewerId(actor)!, slug);
+    if (!record) throw notFound();
+    await invalidate([slug], false);
+    return toArticle(record);
+  }
+
+  return { get, idOf, list, feed, create, update, remove, favorite, unfavorite };
+}
+
+export type ArticlesService = ReturnType<typeof createArticlesService>;

@@ -1,0 +1,43 @@
+import { AppError } from '@roadmap/kit';
+import { assertCan, type Actor } from '@roadmap/auth';
+import { addComment, deleteComment, findCommentById, listComments } from '@roadmap/data-sql';
+import type { ArticlesService } from './articles.service';
+import type { NewComment } from './comments.schema';
+import { viewerId, type ConduitDeps } from './deps';
+import { toComment } from './mappers';
+import type { Comment } from './views';
+
+export function createCommentsService(deps: Pick<ConduitDeps, 'db'> & { articles: ArticlesService }) {
+  const { db, articles } = deps;
+
+  /** GET /articles/:slug/comments — oldest first; 404 `article` for an unknown slug. */
+  async function list(actor: Actor, slug: string): Promise<Comment[]> {
+    const article = await articles.idOf(slug);
+    return (await listComments(db, article.id, viewerId(actor))).map(toComment);
+  }
+
+  /** POST /articles/:slug/comments */
+  async function add(actor: Actor, slug: string, input: NewComment): Promise<Comment> {
+    assertCan(actor, 'comment:create');
+    const article = await articles.idOf(slug);
+    return toComment(await addComment(db, { articleId: article.id, authorId: viewerId(actor)!, body: input.body }));
+  }
+
+  /**
+   * DELETE /articles/:slug/comments/:id — 404 `article` for an unknown slug, 404 `comment` for a
+   * comment that does not exist *on this article* (an id from another article is not found
+   * here), 403 `comment` for someone else's comment.
+   */
+  async function remove(actor: Actor, slug: string, id: number): Promise<void> {
+    assertCan(actor, 'comment:delete');
+    const article = await articles.idOf(slug);
+    const comment = await findCommentById(db, id);
+    if (!comment || comment.articleId !== article.id) throw AppError.notFound('comment');
+    assertCan(actor, 'comment:delete', { ownerId: comment.authorId, type: 'comment' });
+    if (!(await deleteComment(db, id))) throw AppError.notFound('comment');
+  }
+
+  return { list, add, remove };
+}
+
+export type CommentsService = ReturnType<typeof createCommentsService>;

@@ -1,0 +1,29 @@
+import type { Actor, Role } from '@roadmap/auth';
+import type { Db, User } from '@roadmap/data-sql';
+import type { Cache } from './cache';
+
+/**
+ * What conduit needs from @roadmap/auth, written as the smallest interface that fits: the
+ * services depend on these four abilities, not on how auth implements them (createAuth()'s
+ * result satisfies it as is).
+ */
+export interface ConduitAuth {
+  passwords: { hash(plain: string): Promise<string> };
+  /** Email + password → the user; throws 401 for bad credentials, 429 when throttled. */
+  login(input: { email: string; password: string; ip: string }): Promise<User>;
+  issueTokens(user: { id: number; role: Role }): Promise<{ accessToken: string }>;
+}
+
+export interface ConduitDeps {
+  /** The pool (or, in a test, anything that runs queries). */
+  db: Db;
+  auth: ConduitAuth;
+  cache: Cache;
+  /** How long cached articles and tags live (seconds); invalidation makes this a safety net. */
+  cacheTtlSeconds: number;
+}
+
+/** The viewer's user id, or null for an anonymous request. */
+export function viewerId(actor: Actor): number | null {
+  return actor ? Number(actor.userId) : null;
+}

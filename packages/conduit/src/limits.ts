@@ -1,0 +1,21 @@
+/**
+ * Size limits for every field a client can send. The RealWorld spec sets none; without them a
+ * 10 MB title would reach the database (and every list page). Chosen to fit what a blog needs.
+ */
+export const LIMITS = {
+  username: 40,
+  email: 254, // RFC 5321's longest deliverable address
+  password: { min: 8, max: 128 }, // max: argon2 of a huge password is a cheap denial of service
+  bio: 2_000,
+  image: 2_048,
+  title: 200,
+  description: 1_000,
+  body: 50_000,
+  tag: 40,
+  tags: 20,
+  comment: 5_000,
+  /** Pagination: `limit` defaults to 20 (the spec) and may not exceed `maxLimit`. */
+  defaultLimit: 20,
+  maxLimit: 100,
+  maxOffset: 100_000,
+} as const;

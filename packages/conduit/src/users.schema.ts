@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+
+/** Usernames travel in URLs (/profiles/:username), so they stay URL-safe. */
+const username = z
+  .string()
+  .trim()
+  .min(1)
+  .max(LIMITS.username)
+  .regex(/^[A-Za-z0-9_.-]+$/, { error: "can only contain letters, digits, '_', '.' and '-'" });
+
+const email = z.string().trim().min(1).max(LIMITS.email).pipe(z.email({ error: 'is invalid' }));
+
+/** `""` and `null` both mean "no bio/image": the spec answers `null` either way. */
+const nullableText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .nullable()
+    .transform((value) => (value === null || value.trim() === '' ? null : value));
+
+const imageUrl = nullableText(LIMITS.image).refine(
+  (value) => value === null || /^https?:\/\/\S+$/i.test(value),
+  { error: 'must be an http(s) URL' },
+);
+
+export const newUserSchema = z.object({
+  username,
+  email,
+  password: z.string().min(1).max(LIMITS.password.max).refine((p) => p.length >= LIMITS.password.min, {
+    error: `is too short (minimum is ${LIMITS.password.min} characters)`,
+  }),
+});
+export type NewUser = z.infer<typeof newUserSchema>;
+
+export const loginUserSchema = z.object({
+  email: z.string().trim().min(1).max(LIMITS.email),
+  password: z.string().min(1).max(LIMITS.password.max),
+});
+export type LoginUser = z.infer<typeof loginUserSchema>;
+
+export const updateUserSchema = z
+  .object({
+    username: username.optional(),
+    email: email.optional(),
+    // Why "" means "unchanged": RealWorld settings forms post every field, password included,
+    // and an empty password box means "keep my password".
+    password: z
+      .string()
+      .max(LIMITS.password.max)
+      .optional()
+      .transform((p) => (p === undefined || p === '' ? undefined : p))
+      .refine((p) => p === undefined || p.length >= LIMITS.password.min, {
+        error: `is too short (minimum is ${LIMITS.password.min} characters)`,
+      }),
+    bio: nullableText(LIMITS.bio).optional(),
+    image: imageUrl.optional(),
+  })
+  .refine((u) => Object.values(u).some((v) => v !== undefined), {
+    error: 'must contain at least one field to change',
+  });
+export type UpdateUser = z.infer<typeof updateUserSchema>;

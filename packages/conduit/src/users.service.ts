@@ -1,0 +1,80 @@
+import { AppError } from '@roadmap/kit';
+import { assertCan, type Actor } from '@roadmap/auth';
+import { findUserById, insertUser, updateUser, type User } from '@roadmap/data-sql';
+import { cacheKeys } from './cache';
+import { viewerId, type ConduitDeps } from './deps';
+import { toUserView } from './mappers';
+import { slugsByAuthor } from './conduit.repository';
+import type { LoginUser, NewUser, UpdateUser } from './users.schema';
+import type { UserView } from './views';
+
+export function createUsersService(deps: ConduitDeps) {
+  const { db, auth, cache } = deps;
+
+  async function withToken(user: User): Promise<UserView> {
+    const { accessToken } = await auth.issueTokens({ id: user.id, role: user.role });
+    return toUserView(user, accessToken);
+  }
+
+  /** POST /users. A taken email or username is a 409 from the unique index (no check-then-insert race). */
+  async function register(input: NewUser): Promise<UserView> {
+    const passwordHash = await auth.passwords.hash(input.password);
+    const user = await insertUser(db, { email: input.email, username: input.username, passwordHash });
+    return withToken(user);
+  }
+
+  /** POST /users/login. */
+  async function login(input: LoginUser, ip: string): Promise<UserView> {
+    try {
+      return await withToken(await auth.login({ email: input.email, password: input.password, ip }));
+    } catch (error) {
+      // Why re-shape: the RealWorld API tests expect exactly {"errors":{"credentials":["invalid"]}}.
+      if (error instanceof AppError && error.code === 'invalid_credentials') {
+        throw new AppError({ code: 'invalid_credentials', status: 401, message: 'invalid', field: 'credentials', cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async function load(actor: Actor): Promise<User> {
+    assertCan(actor, 'user:read-self');
+    const user = await findUserById(db, viewerId(actor)!);
+    // A valid token for a user deleted since it was issued.
+    if (!user) throw AppError.unauthorized('token', 'is invalid');
+    return user;
+  }
+
+  /**
+   * GET /user. `presentedToken` is the token the caller sent: the spec returns "the" token,
+   * and echoing it avoids minting a new refresh-token family on every page load. A caller
+   * authenticated by session cookie has none, and gets a fresh one.
+   */
+  async function current(actor: Actor, presentedToken?: string): Promise<UserView> {
+    const user = await load(actor);
+    return presentedToken ? toUserView(user, presentedToken) : withToken(user);
+  }
+
+  /** PUT /user: only the fields sent change; `bio: ""` or `null` clears the bio. */
+  async function update(actor: Actor, patch: UpdateUser, presentedToken?: string): Promise<UserView> {
+    assertCan(actor, 'user:update-self');
+    const id = viewerId(actor)!;
+    const passwordHash = patch.password === undefined ? undefined : await auth.passwords.hash(patch.password);
+    const user = await updateUser(db, id, {
+      email: patch.email,
+      username: patch.username,
+      bio: patch.bio,
+      image: patch.image,
+      passwordHash,
+    });
+    if (!user) throw AppError.unauthorized('token', 'is invalid');
+    // Why: cached articles embed their author's username, bio and image.
+    if (patch.username !== undefined || patch.bio !== undefined || patch.image !== undefined) {
+      await cache.del(...(await slugsByAuthor(db, id)).map(cacheKeys.article));
+    }
+    return presentedToken ? toUserView(user, presentedToken) : withToken(user);
+  }
+
+  return { register, login, current, update };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

@@ -1,0 +1,125 @@
+import { createAuth, loadAuthConfig, routePolicy } from '@roadmap/auth';
+import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
+import { createHttpApp, finishHttpApp, type HttpApp, type Logger } from '@roadmap/kit';
+import { Router, type RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { articlesRoutes } from './articles.routes';
+import { commentsRoutes } from './comments.routes';
+import { defaultRestApiConfig, type RestApiConfig } from './config';
+import { docsRouter } from './docs';
+import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
+import { rateLimit } from './http/rate-limit';
+import type { RouteContext } from './http/route';
+import { createRegistry, generateDocument, type OpenApiDocument } from './openapi';
+import { profilesRoutes } from './profiles.routes';
+import { tagsRoutes } from './tags.routes';
+import { usersRoutes } from './users.routes';
+
+/** What the app needs from @roadmap/auth's createAuth() (its result fits as is). */
+export interface AppAuth extends ConduitAuth {
+  /** Sets req.auth from `Authorization: Token|Bearer <jwt>` or the session cookie. */
+  authenticate: RequestHandler;
+  /** /api/auth/*, /auth/session/*, /auth/oauth/*, /.well-known/jwks.json, /api/admin/*. */
+  router: Router;
+}
+
+export type AppConfig = Pick<
+  RestApiConfig,
+  | 'JSON_BODY_LIMIT'
+  | 'CORS_ORIGINS'
+  | 'RATE_LIMIT_MAX'
+  | 'RATE_LIMIT_WINDOW_SECONDS'
+  | 'RATE_LIMIT_EXEMPT'
+  | 'CACHE_TTL_SECONDS'
+  | 'TRUST_PROXY'
+>;
+
+export interface AppDeps {
+  pool: pg.Pool;
+  redis: Redis;
+  /** Default: createAuth() over the same pool and Redis, configured from the environment. */
+  auth?: AppAuth;
+  /** Default: every variable at its default (see config.ts); pass only what you change. */
+  config?: Partial<AppConfig>;
+  logger?: Logger;
+}
+
+export interface RestApp extends HttpApp {
+  /** The OpenAPI 3.1 document served at /api/openapi.json. */
+  document: OpenApiDocument;
+  /** The router holding every Conduit route (the RBAC matrix test walks it). */
+  conduitRouter: Router;
+  /** auth's router, mounted after conduitRouter. */
+  authRouter: Router;
+  /** Releases what buildApp() created itself (not the pool or Redis client it was given). */
+  close: () => Promise<void>;
+}
+
+/**
+ * Builds the whole API with real clients passed in; does not listen (src/main.ts does).
+ * Middleware order is the request's path through the app, top to bottom.
+ */
+export function buildApp(deps: AppDeps): RestApp {
+  const { pool, redis } = deps;
+  const config: AppConfig = { ...defaultRestApiConfig(), ...deps.config };
+  const ownAuth = deps.auth ? undefined : createAuth({ pool, redis, config: loadAuthConfig() });
+  const auth: AppAuth = deps.auth ?? ownAuth!;
+  const { app, health } = createHttpApp({
+    name: 'rest-api',
+    jsonLimit: config.JSON_BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+    logger: deps.logger,
+    readiness: [
+      { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+    ],
+  });
+
+  app.use(securityHeaders());
+  app.use(corsPolicy(config.CORS_ORIGINS));
+  app.use(
+    rateLimit({
+      redis,
+      max: config.RATE_LIMIT_MAX,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      exempt: config.RATE_LIMIT_EXEMPT,
+    }),
+  );
+  app.use(cacheHeaders);
+  app.use(auth.authenticate);
+
+  const conduit = createConduit({
+    db: pool,
+    auth,
+    cache: config.CACHE_TTL_SECONDS > 0 ? redisCache(redis) : noCache,
+    cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+  });
+  const registry = createRegistry();
+  const conduitRouter = Router();
+  const context: RouteContext = { router: conduitRouter, registry, routePolicy };
+  usersRoutes(context, conduit);
+  profilesRoutes(context, conduit);
+  articlesRoutes(context, conduit);
+  commentsRoutes(context, conduit);
+  tagsRoutes(context, conduit);
+
+  const document = generateDocument(registry);
+  app.use(docsRouter(document));
+  app.use(conduitRouter);
+  // Why after ours: auth's router runs its own `authenticate` for every request that enters
+  // it; mounted last, only its own paths (and unknown ones, on their way to the 404) pay that.
+  app.use(auth.router);
+
+  finishHttpApp(app);
+  return {
+    app,
+    health,
+    document,
+    conduitRouter,
+    authRouter: auth.router,
+    close: async () => {
+      await ownAuth?.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { LIMITS } from '@roadmap/conduit';
+import { z } from './openapi';
+
+/**
+ * Response shapes, for the OpenAPI document (and the tests, which check real responses
+ * against them). Request shapes come from @roadmap/conduit, where the field rules live.
+ */
+export const profileSchema = z
+  .object({
+    username: z.string(),
+    bio: z.string().nullable(),
+    image: z.string().nullable(),
+    following: z.boolean(),
+  })
+  .openapi('Profile');
+
+export const usernameParams = z.object({
+  username: z.string().max(LIMITS.username * 2).openapi({ description: 'Username of the profile', example: 'jake' }),
+});
+
+export const slugParams = z.object({
+  slug: z.string().max(300).openapi({ description: 'Slug of the article', example: 'how-to-train-your-dragon' }),
+});

@@ -1,0 +1,19 @@
+import type { Conduit } from '@roadmap/conduit';
+import { defineRoute, type RouteContext } from './http/route';
+import { z } from './openapi';
+
+const tagsResponse = z.object({ tags: z.array(z.string()) }).openapi('TagsResponse');
+
+export function tagsRoutes(context: RouteContext, conduit: Conduit): void {
+  defineRoute(context, {
+    method: 'get',
+    path: '/api/tags',
+    operationId: 'GetTags',
+    summary: 'Tags in use, alphabetically',
+    tag: 'Tags',
+    policy: 'public',
+    success: { status: 200, description: 'The tags', schema: tagsResponse },
+    errors: [401],
+    handle: async () => ({ tags: await conduit.tags.list() }),
+  });
+}
