@@ -19,7 +19,7 @@ beforeAll(async () => {
   user = await t.createUser();
   const login = await request(t.app).post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
   tokens = login.body as typeof tokens;
-  kid = (jwt.decode(tokens.accessToken, { complete: true })?.header.kid as string | undefined) ?? '';
+  kid = jwt.decode(tokens.accessToken, { complete: true })?.header.kid ?? '';
 });
 afterAll(() => t.close());
 

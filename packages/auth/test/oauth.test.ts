@@ -15,8 +15,11 @@ let server: http.Server;
 let appUrl: string;
 
 beforeAll(async () => {
-  let app: Express | undefined;
-  server = http.createServer((req, res) => app!(req, res));
+  // The server must listen (its port goes into the provider's redirect URI) before the app exists.
+  const target: { app?: Express } = {};
+  server = http.createServer((req, res) => {
+    target.app!(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const callbackUrl = `${appUrl}/auth/oauth/idp/callback`;
@@ -31,7 +34,7 @@ beforeAll(async () => {
     OAUTH_SCOPES: 'openid email profile',
     OAUTH_CALLBACK_URL: callbackUrl,
   });
-  app = t.app;
+  target.app = t.app;
 });
 afterAll(async () => {
   await idp?.stop();
