@@ -14,7 +14,7 @@ describe('methods and idempotency (/methods/notes)', () => {
     expect(first.headers.location).toBe(`/methods/notes/${first.body.note.id}`);
     expect(second.body.note.id).not.toBe(first.body.note.id);
     const list = await request(server).get('/methods/notes').expect(200);
-    const ids = list.body.notes.map((n: { id: string }) => n.id);
+    const ids = (list.body as { notes: { id: string }[] }).notes.map((n) => n.id);
     expect(ids).toEqual(expect.arrayContaining([first.body.note.id, second.body.note.id]));
   });
 
