@@ -1,0 +1,103 @@
+import { cacheKeys, type CachedArticle } from '@roadmap/conduit';
+import { createArticle, registerUser, startApi, type TestApi, type TestUser } from './helpers';
+
+let t: TestApi;
+let author: TestUser;
+let reader: TestUser;
+beforeAll(async () => {
+  t = await startApi('cache');
+  author = await registerUser(t, 'cauthor');
+  reader = await registerUser(t, 'creader');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** What Redis holds for a slug (the app's keys live under "conduit:" inside the test prefix). */
+async function cached(slug: string): Promise<CachedArticle | null> {
+  const raw = await t.cache.redis.get(`conduit:${cacheKeys.article(slug)}`);
+  return raw ? (JSON.parse(raw) as CachedArticle) : null;
+}
+
+describe('cache-aside for GET /api/articles/:slug', () => {
+  it('when an article is read, then its viewer-independent copy is cached (no favorited/following leak)', async () => {
+    const { slug } = await createArticle(t, author);
+    await t.http().post(`/api/articles/${slug}/favorite`).set(reader.auth).expect(200);
+    await t.http().get(`/api/articles/${slug}`).set(reader.auth).expect(200);
+    const entry = await cached(slug);
+    expect(entry?.article).toMatchObject({ slug, favorited: false, favoritesCount: 1, author: { following: false } });
+  });
+
+  it('when the cache is primed, then reads are served from it (a row changed behind its back is not seen)', async () => {
+    const { slug } = await createArticle(t, author);
+    await t.http().get(`/api/articles/${slug}`).expect(200);
+    // Proof the second read does not hit PostgreSQL: change the row without going through the API.
+    await t.db.pool.query("UPDATE articles SET body = 'changed in SQL' WHERE slug = $1", [slug]);
+    const res = await t.http().get(`/api/articles/${slug}`).expect(200);
+    expect(res.body).toMatchObject({ article: { body: 'body' } });
+  });
+
+  it('when the article is updated through the API, then the next read is fresh', async () => {
+    const { slug } = await createArticle(t, author);
+    await t.http().get(`/api/articles/${slug}`).expect(200);
+    await t.http().put(`/api/articles/${slug}`).set(author.auth).send({ article: { body: 'updated' } }).expect(200);
+    const res = await t.http().get(`/api/articles/${slug}`).expect(200);
+    expect(res.body).toMatchObject({ article: { body: 'updated' } });
+  });
+
+  it('when the article is favorited and unfavorited, then the next read shows the new count', async () => {
+    const { slug } = await createArticle(t, author);
+    await t.http().get(`/api/articles/${slug}`).expect(200);
+    await t.http().post(`/api/articles/${slug}/favorite`).set(reader.auth).expect(200);
+    const after = await t.http().get(`/api/articles/${slug}`).expect(200);
+    expect(after.body).toMatchObject({ article: { favoritesCount: 1 } });
+    await t.http().delete(`/api/articles/${slug}/favorite`).set(reader.auth).expect(200);
+    const back = await t.http().get(`/api/articles/${slug}`).set(reader.auth).expect(200);
+    expect(back.body).toMatchObject({ article: { favoritesCount: 0, favorited: false } });
+  });
+
+  it('when the article is deleted, then the next read is 404, not the cached copy', async () => {
+    const { slug } = await createArticle(t, author);
+    await t.http().get(`/api/articles/${slug}`).expect(200);
+    await t.http().delete(`/api/articles/${slug}`).set(author.auth).expect(204);
+    await t.http().get(`/api/articles/${slug}`).expect(404);
+    expect(await cached(slug)).toBeNull();
+  });
+
+  it("when the author changes their bio, then cached articles show the new bio", async () => {
+    const writer = await registerUser(t, 'bio');
+    const { slug } = await createArticle(t, writer);
+    await t.http().get(`/api/articles/${slug}`).expect(200);
+    await t.http().put('/api/user').set(writer.auth).send({ user: { bio: 'new bio' } }).expect(200);
+    const res = await t.http().get(`/api/articles/${slug}`).expect(200);
+    expect(res.body).toMatchObject({ article: { author: { bio: 'new bio' } } });
+  });
+
+  it('when a viewer follows the author, then a cached read still shows their own following flag', async () => {
+    const { slug } = await createArticle(t, author);
+    await t.http().get(`/api/articles/${slug}`).expect(200);
+    await t.http().post(`/api/profiles/${author.username}/follow`).set(reader.auth).expect(200);
+    const res = await t.http().get(`/api/articles/${slug}`).set(reader.auth).expect(200);
+    expect(res.body).toMatchObject({ article: { author: { following: true } } });
+    await t.http().delete(`/api/profiles/${author.username}/follow`).set(reader.auth).expect(200);
+  });
+});
+
+describe('cache-aside for GET /api/tags', () => {
+  it('when tags are read, then cached; a new article with a new tag invalidates them', async () => {
+    await t.http().get('/api/tags').expect(200);
+    expect(await t.cache.redis.get(`conduit:${cacheKeys.tags()}`)).not.toBeNull();
+    await createArticle(t, author, { tagList: ['fresh-tag'] });
+    const res = await t.http().get('/api/tags').expect(200);
+    expect((res.body as { tags: string[] }).tags).toContain('fresh-tag');
+  });
+
+  it('when the only article with a tag is deleted, then the tag disappears from the list', async () => {
+    const { slug } = await createArticle(t, author, { tagList: ['short-lived'] });
+    const before = await t.http().get('/api/tags').expect(200);
+    expect((before.body as { tags: string[] }).tags).toContain('short-lived');
+    await t.http().delete(`/api/articles/${slug}`).set(author.auth).expect(204);
+    const after = await t.http().get('/api/tags').expect(200);
+    expect((after.body as { tags: string[] }).tags).not.toContain('short-lived');
+  });
+});
