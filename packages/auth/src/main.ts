@@ -1,0 +1,52 @@
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { loadConfig, logger, port, runMain, startHttpServer, url } from '@roadmap/kit';
+import { createPool, DEFAULT_DATABASE_URL, ensureDatabase, findUserByEmail, insertUser, migrate } from '@roadmap/data-sql';
+import { buildAuthApp } from './app';
+import { assertProductionSecrets, authConfigShape } from './config';
+
+runMain(async () => {
+  const config = loadConfig({
+    ...authConfigShape,
+    PORT: port(3006),
+    DATABASE_URL: url(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
+    REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    /** Set when a TLS-terminating proxy is in front (then also SESSION_COOKIE_SECURE=true). */
+    TRUST_PROXY: z.string().optional(),
+  });
+  assertProductionSecrets(config);
+
+  await ensureDatabase(config.DATABASE_URL);
+  await migrate(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const trustProxy = config.TRUST_PROXY === undefined ? undefined : /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY;
+  const { app, health, auth } = buildAuthApp({ pool, redis, config, trustProxy });
+
+  if (config.NODE_ENV === 'development') {
+    // Two accounts to try the README's curl lines with; development only, never elsewhere.
+    for (const [email, username, role] of [
+      ['admin@example.com', 'admin', 'admin'],
+      ['reader@example.com', 'reader', 'user'],
+    ] as const) {
+      if (!(await findUserByEmail(pool, email))) {
+        await insertUser(pool, { email, username, role, passwordHash: await auth.passwords.hash('password123') });
+        logger.warn({ email }, 'created a development account (password: password123)');
+      }
+    }
+  }
+
+  const { url: address } = await startHttpServer({
+    app,
+    health,
+    port: config.PORT,
+    name: 'auth',
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers: [
+      { name: 'auth', close: () => auth.close() },
+      { name: 'redis', close: async () => void (await redis.quit()) },
+      { name: 'postgres', close: () => pool.end() },
+    ],
+  });
+  process.stdout.write(`auth stage listening on ${address} (JWKS at ${address}/.well-known/jwks.json)\n`);
+});
