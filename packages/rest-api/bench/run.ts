@@ -1,0 +1,269 @@
+/**
+ * `pnpm --filter @roadmap/rest-api bench` — the performance claims of the REST API stage,
+ * measured side by side in one run on the same seeded data:
+ *
+ *  1. GET /api/articles/:slug from a raw `node:http` + `pg` server (the baseline),
+ *     from the Express app with the cache off, and from the Express app served by Redis;
+ *     first flat out (the maximum throughput), then at a fixed rate of 70% of that maximum,
+ *     where latency percentiles mean something (a saturated server only measures its queue).
+ *  2. SQL round trips per request of GET /api/articles at several page sizes.
+ *
+ * Each server runs in its own child process so it has a core to itself; autocannon drives
+ * the load from this process. Figures are written to bench/RESULTS.md.
+ *
+ * Knobs (environment): BENCH_SCALE (seed size, default 1), BENCH_DURATION (seconds per
+ * measurement, default 10), BENCH_CONNECTIONS (default 10), BENCH_POOL_SIZE (default 10).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { migrate } from '@roadmap/data-sql';
+import { serviceUrl } from '@roadmap/kit';
+import { createTestDatabase, deleteByPrefix, requireServices, type TestDatabase } from '@roadmap/kit/testing';
+import { seedBenchData } from './seed';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
+const FIXED_RATE_SHARE = 0.7;
+const ROUND_TRIP_SAMPLES = 50;
+
+interface Target {
+  label: string;
+  file: string;
+  env: Record<string, string>;
+}
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  /** Resets the child's SQL query counter, or reads it. */
+  queries: (action: 'reset' | 'queries') => Promise<number>;
+}
+
+interface Measured {
+  label: string;
+  maxRps: number;
+  fixedRate: number;
+  fixedRps: number;
+  p50: number;
+  p99: number;
+  queriesPerRequest: number;
+  errors: number;
+}
+
+async function main(): Promise<void> {
+  await requireServices(['postgres', 'redis']);
+  const redisPrefix = `test:bench:${randomBytes(4).toString('hex')}:`;
+  console.log(`bench: seeding a fresh database (scale ${SCALE})…`);
+  const db = await createTestDatabase({ name: 'bench', setup: async (url) => void (await migrate(url)) });
+  const children = new Set<ChildProcess>();
+  const cleanup = async () => {
+    for (const child of children) child.kill();
+    await db.drop();
+    await deleteByPrefix(serviceUrl('redis'), redisPrefix);
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  try {
+    const seeded = await seedBenchData(db.pool, SCALE);
+    const { slug, tag } = await pickSamples(db);
+    console.log(`bench: ${seeded}; measuring GET /api/articles/${slug}`);
+
+    const env = { BENCH_DATABASE_URL: db.url, BENCH_POOL_SIZE: String(POOL_SIZE), BENCH_REDIS_PREFIX: redisPrefix };
+    const targets: Target[] = [
+      { label: 'raw node:http + pg', file: 'raw-server.ts', env },
+      { label: 'Express, uncached', file: 'api-server.ts', env: { ...env, BENCH_CACHE: 'off' } },
+      { label: 'Express, Redis cache', file: 'api-server.ts', env: { ...env, BENCH_CACHE: 'on' } },
+    ];
+    const results: Measured[] = [];
+    for (const target of targets) {
+      const server = await start(target, children);
+      const result = await measure(target.label, `${server.url}/api/articles/${slug}`, server);
+      console.log(
+        `bench:   max ${fmt(result.maxRps)} req/s; at ${fmt(result.fixedRate)} req/s p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms`,
+      );
+      results.push(result);
+      stop(server, children);
+    }
+
+    const listServer = await start(targets[1]!, children);
+    const roundTrips = await measureRoundTrips(listServer, tag);
+    stop(listServer, children);
+
+    const report = render(results, roundTrips, seeded, slug);
+    console.log(`\n${report}`);
+    writeFileSync(path.join(__dirname, 'RESULTS.md'), report);
+    console.log('bench: written to bench/RESULTS.md');
+  } finally {
+    await cleanup();
+  }
+}
+
+/** The most favorited article that has tags, and the most used tag (for the ?tag= list). */
+async function pickSamples(db: TestDatabase): Promise<{ slug: string; tag: string }> {
+  const articles = await db.pool.query<{ slug: string }>(
+    `SELECT a.slug FROM articles a
+      WHERE EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id)
+      ORDER BY a.favorites_count DESC, a.id LIMIT 1`,
+  );
+  const tags = await db.pool.query<{ name: string }>(
+    `SELECT t.name FROM tags t JOIN article_tags at ON at.tag_id = t.id
+      GROUP BY t.name ORDER BY count(*) DESC, t.name LIMIT 1`,
+  );
+  const slug = articles.rows[0]?.slug;
+  const tag = tags.rows[0]?.name;
+  if (!slug || !tag) throw new Error('the seed produced no article with tags');
+  return { slug, tag };
+}
+
+function start(target: Target, children: Set<ChildProcess>): Promise<Started> {
+  // Why fork inherits execArgv: this process runs under tsx with the @roadmap/source
+  // condition, and the child needs the same loader to import TypeScript workspace sources.
+  const child = fork(path.join(__dirname, target.file), [], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...target.env },
+  });
+  children.add(child);
+  const waiters: ((count: number) => void)[] = [];
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${target.label} exited with code ${String(code)} before listening`)));
+    child.on('message', (message: { type: string; port?: number; count?: number }) => {
+      if (message.type === 'listening' && message.port) {
+        resolve({
+          child,
+          url: `http://127.0.0.1:${message.port}`,
+          queries: (action) =>
+            new Promise((done) => {
+              waiters.push(done);
+              child.send({ type: action });
+            }),
+        });
+      }
+      if (message.type === 'queries') waiters.shift()?.(message.count ?? 0);
+    });
+  });
+}
+
+function stop(server: Started, children: Set<ChildProcess>): void {
+  server.child.removeAllListeners('exit');
+  server.child.kill();
+  children.delete(server.child);
+}
+
+async function load(url: string, options: { duration: number; overallRate?: number }): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration: options.duration, overallRate: options.overallRate });
+}
+
+async function measure(label: string, url: string, server: Started): Promise<Measured> {
+  console.log(`bench: ${label} — warm-up, then ${DURATION}s flat out, then ${DURATION}s at ${FIXED_RATE_SHARE * 100}%`);
+  await load(url, { duration: 3 });
+  await server.queries('reset');
+  const max = await load(url, { duration: DURATION });
+  const queries = await server.queries('queries');
+  const fixedRate = Math.max(1, Math.round(max.requests.average * FIXED_RATE_SHARE));
+  const fixed = await load(url, { duration: DURATION, overallRate: fixedRate });
+  return {
+    label,
+    maxRps: max.requests.average,
+    fixedRate,
+    fixedRps: fixed.requests.average,
+    p50: fixed.latency.p50,
+    p99: fixed.latency.p99,
+    queriesPerRequest: queries / Math.max(1, max.requests.total),
+    errors: max.errors + max.non2xx + fixed.errors + fixed.non2xx,
+  };
+}
+
+interface RoundTrips {
+  label: string;
+  perRequest: number;
+}
+
+/** Sequential requests, so the counter sees exactly one request's queries at a time. */
+async function measureRoundTrips(server: Started, tag: string): Promise<RoundTrips[]> {
+  const token = await registerViewer(server.url);
+  const cases: { query: string; signedIn?: boolean }[] = [
+    { query: 'limit=1' },
+    { query: 'limit=20' },
+    { query: 'limit=100' },
+    { query: `limit=20&tag=${encodeURIComponent(tag)}` },
+    { query: 'limit=20', signedIn: true },
+  ];
+  const results: RoundTrips[] = [];
+  for (const { query, signedIn } of cases) {
+    const url = `${server.url}/api/articles?${query}`;
+    const headers = signedIn ? { authorization: `Token ${token}` } : undefined;
+    await server.queries('reset');
+    for (let i = 0; i < ROUND_TRIP_SAMPLES; i++) {
+      const res = await fetch(url, { headers });
+      if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    }
+    const label = `\`?${query}\`${signedIn ? ' (signed in)' : ''}`;
+    results.push({ label, perRequest: (await server.queries('queries')) / ROUND_TRIP_SAMPLES });
+  }
+  return results;
+}
+
+async function registerViewer(baseUrl: string): Promise<string> {
+  const name = `bench${randomBytes(4).toString('hex')}`;
+  const res = await fetch(`${baseUrl}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: { username: name, email: `${name}@example.com`, password: 'bench-password-1' } }),
+  });
+  const body = (await res.json()) as { user?: { token?: string } };
+  if (res.status !== 201 || !body.user?.token) throw new Error(`registering the bench viewer answered ${res.status}`);
+  return body.user.token;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function render(results: Measured[], roundTrips: RoundTrips[], seeded: string, slug: string): string {
+  const [raw, uncached, cached] = results as [Measured, Measured, Measured];
+  const expressVsRaw = uncached.maxRps / raw.maxRps;
+  const cachedVsUncached = cached.maxRps / uncached.maxRps;
+  const worstList = Math.max(...roundTrips.map((r) => r.perRequest));
+  const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
+  return [
+    '# REST API benchmark results',
+    '',
+    'Generated by `pnpm --filter @roadmap/rest-api bench` (bench/run.ts); rerun to refresh.',
+    '',
+    `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z`,
+    `- Data: ${seeded} (BENCH_SCALE=${SCALE}); article \`${slug}\``,
+    `- Load: autocannon, ${CONNECTIONS} connections, ${DURATION}s per measurement after a 3s warm-up; pool size ${POOL_SIZE}; servers log at \`warn\``,
+    '',
+    '## GET /api/articles/:slug',
+    '',
+    `| server | max req/s | fixed rate (${FIXED_RATE_SHARE * 100}%) | p50 ms | p99 ms | SQL queries / request | errors |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.label} | ${fmt(r.maxRps)} | ${fmt(r.fixedRate)} req/s (got ${fmt(r.fixedRps)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.queriesPerRequest, 2)} | ${r.errors} |`,
+    ),
+    '',
+    '| claim | target | measured | |',
+    '|---|---:|---:|---|',
+    `| Express uncached / raw baseline | ≥ 0.75 | ${fmt(expressVsRaw, 2)} | ${verdict(expressVsRaw >= 0.75)} |`,
+    `| Redis cached / Express uncached | ≥ 2 | ${fmt(cachedVsUncached, 2)} | ${verdict(cachedVsUncached >= 2)} |`,
+    `| GET /api/articles, SQL round trips per request | ≤ 2 | ${fmt(worstList, 2)} (worst case below) | ${verdict(worstList <= 2)} |`,
+    '',
+    '## GET /api/articles — SQL round trips per request',
+    '',
+    `Counted on the pool's connections over ${ROUND_TRIP_SAMPLES} sequential requests each (Express app, cache off).`,
+    '',
+    '| query | round trips / request |',
+    '|---|---:|',
+    ...roundTrips.map((r) => `| ${r.label} | ${fmt(r.perRequest, 2)} |`),
+    '',
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
