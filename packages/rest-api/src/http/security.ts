@@ -8,7 +8,13 @@ import helmet from 'helmet';
  * are inline ('unsafe-inline' is in helmet's style-src) and the icons are data: images.
  */
 export function securityHeaders(): RequestHandler {
-  return helmet();
+  return helmet({
+    contentSecurityPolicy: {
+      // Why off: served over plain http on a LAN address, this directive makes browsers fetch
+      // Swagger UI's own scripts over https, which fails. TLS belongs to the proxy in front.
+      directives: { upgradeInsecureRequests: null },
+    },
+  });
 }
 
 /**

@@ -1,0 +1,99 @@
+import type { Router } from 'express';
+import { startApi, type TestApi } from './helpers';
+
+let t: TestApi;
+beforeAll(async () => {
+  t = await startApi('openapi');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** The parts of Express 5's router internals this test reads. */
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: Layer[] };
+  slash: boolean;
+  name: string;
+}
+
+/**
+ * Every route Express will answer, as "METHOD /path", found by walking the router tree. A router
+ * mounted under a prefix would hide its prefix from this walk, so that is reported too.
+ */
+function expressRoutes(stack: Layer[], found = new Set<string>(), problems: string[] = []): { found: Set<string>; problems: string[] } {
+  for (const layer of stack) {
+    if (layer.route) {
+      for (const method of Object.keys(layer.route.methods)) {
+        if (method !== '_all') found.add(`${method.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+      }
+    } else if (layer.handle.stack) {
+      if (!layer.slash) problems.push(`router "${layer.name}" is mounted under a path prefix; mount routers at the root`);
+      expressRoutes(layer.handle.stack, found, problems);
+    }
+  }
+  return { found, problems };
+}
+
+function stackOf(router: Router): Layer[] {
+  return (router as unknown as { stack: Layer[] }).stack;
+}
+
+describe('the OpenAPI document', () => {
+  it('when compared with the Express routes, then each lists exactly the other (auth router aside)', () => {
+    const app = t.api.app as unknown as { router: Router };
+    const { found, problems } = expressRoutes(stackOf(app.router));
+    // auth's routes (/api/auth/*, /auth/*, /api/admin/*, jwks) belong to @roadmap/auth and are
+    // documented there; everything else the app answers must be in this document.
+    const authRoutes = expressRoutes(stackOf(t.api.authRouter)).found;
+    const served = [...found].filter((route) => !authRoutes.has(route)).sort();
+
+    const documented = Object.entries(t.api.document.paths ?? {})
+      .flatMap(([path, item]) =>
+        Object.keys(item as object)
+          .filter((key) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(key))
+          .map((method) => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+
+    expect(problems).toEqual([]);
+    expect(served).toEqual(documented);
+    // And the 19 RealWorld operations are among them.
+    expect(documented.filter((route) => route.includes(' /api/') && !route.includes('openapi'))).toHaveLength(19);
+  });
+
+  it('when served at /api/openapi.json, then it is OpenAPI 3.1 with the Token scheme and the spec error model', async () => {
+    const res = await t.http().get('/api/openapi.json').expect(200).expect('Content-Type', /json/);
+    const doc = res.body as {
+      openapi: string;
+      components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.Token).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['User', 'Profile', 'Article', 'Comment', 'NewUser', 'NewArticle', 'UpdateArticle', 'GenericErrorModel']),
+    );
+    expect(Object.keys(doc.paths['/api/articles/{slug}']?.put?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '401', '403', '404', '422']),
+    );
+    expect(doc.paths['/api/users']?.post?.responses).toHaveProperty('201');
+    expect(doc.paths['/api/articles/{slug}']?.delete?.responses).toHaveProperty('204');
+    expect(doc.paths['/api/user']?.get?.security).toEqual([{ Token: [] }]);
+  });
+
+  it('when /docs is opened, then Swagger UI loads under the CSP helmet sets', async () => {
+    const page = await t.http().get('/docs/').expect(200).expect('Content-Type', /html/);
+    expect(page.text).toContain('swagger-ui');
+    const csp = page.headers['content-security-policy'] as string;
+    expect(csp).toContain("script-src 'self'");
+    // Every script the page loads comes from our own origin, so the CSP allows it.
+    const scripts = [...page.text.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      expect(src).not.toMatch(/^https?:/);
+      await t.http().get(`/docs/${src.replace(/^\.\//, '')}`).expect(200);
+    }
+    expect(page.text).not.toMatch(/<script>(?!\s*<\/script>)/);
+  });
+});
