@@ -1,0 +1,20 @@
+// The server under benchmark, in its own process so the load generator does not share its
+// event loop. Prints {"url": "..."} when it listens.
+import { Redis } from 'ioredis';
+import { loadConfig, startHttpServer } from '@roadmap/kit';
+import { createPool } from '@roadmap/data-sql';
+import { authConfigShape } from '../src/config';
+import { buildAuthApp } from '../src/app';
+
+async function main() {
+  const config = loadConfig(authConfigShape, { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const pool = createPool(process.env.BENCH_DATABASE_URL!, { max: 10 });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: process.env.BENCH_REDIS_PREFIX });
+  const { app, health } = buildAuthApp({ pool, redis, config });
+  const server = await startHttpServer({ app, health, port: 0, host: '127.0.0.1', name: 'auth-bench', handleSignals: true, closers: [
+    { name: 'redis', close: async () => void (await redis.quit()) },
+    { name: 'postgres', close: () => pool.end() },
+  ] });
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.port}` })}\n`);
+}
+void main();
