@@ -1,6 +1,6 @@
 import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
-import { buildApp, buildHttpsServer, buildServer } from './app';
+import { buildApp, buildHttpsServer, buildServer } from './server';
 import { ConfigError, readConfig } from './config';
 import { createLogger } from './http/logger';
 import { ensureCertificate } from './tls/certificate';

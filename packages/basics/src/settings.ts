@@ -1,6 +1,6 @@
 import { type OriginPolicy } from './lessons/cors.routes';
 
-/** The resolved options every lesson may read (see `AppOptions` in app.ts for the docs). */
+/** The resolved options every lesson may read (see `AppOptions` in server.ts for the docs). */
 export interface Settings {
   maxBodyBytes: number;
   corsOrigins: OriginPolicy;

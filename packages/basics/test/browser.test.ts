@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp, buildHttpsServer, buildServer } from '../src/app';
+import { buildApp, buildHttpsServer, buildServer } from '../src/server';
 import { ensureCertificate } from '../src/tls/certificate';
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
-import { buildApp, buildHttpsServer, buildServer } from '../src/app';
+import { buildApp, buildHttpsServer, buildServer } from '../src/server';
 import { ensureCertificate } from '../src/tls/certificate';
 
 // The CLI is run as a real child process, exactly as `pnpm … cli -- …` runs it (tsx).

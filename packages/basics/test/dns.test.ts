@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { inspectName, parseRecordTypes, validateHostname } from '../src/dns/dns.service';
-import { buildApp } from '../src/app';
+import { buildApp } from '../src/server';
 
 const app = buildApp().listener;
 

@@ -1,6 +1,6 @@
 import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { buildApp, buildServer, type AppOptions } from '../src/app';
+import { buildApp, buildServer, type AppOptions } from '../src/server';
 
 /** A real server on a random free port (port 0), built exactly as main.ts builds it. */
 export async function startServer(options: AppOptions = {}): Promise<{ server: Server; port: number; url: string; close: () => Promise<void> }> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AddressInfo } from 'node:net';
 import request from 'supertest';
-import { buildApp, buildHttpsServer } from '../src/app';
+import { buildApp, buildHttpsServer } from '../src/server';
 import { DEFAULT_CERT_DIR, ensureCertificate, type Credentials } from '../src/tls/certificate';
 
 let dir: string;

@@ -1,6 +1,6 @@
 /**
  * One error type for the whole server. A route throws `HttpError`; the dispatcher in
- * ../app.ts turns it into a response. Anything else that is thrown becomes a 500 whose
+ * ../server.ts turns it into a response. Anything else that is thrown becomes a 500 whose
  * details stay in the log, never in the response.
  *
  * The body has the same shape as the rest of the project (the RealWorld contract):
