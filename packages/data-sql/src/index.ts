@@ -45,6 +45,8 @@ export {
   type NewArticle,
   type ArticlePatch,
   type ListArticlesFilter,
+  type PageOptions,
+  ARTICLES_COUNT_CAP,
 } from './articles/articles.repository';
 export { slugify } from './articles/slug';
 export {
