@@ -11,5 +11,7 @@ const projects = fs
 
 module.exports = {
   projects,
+  // Global, not per project: jest reads testTimeout only from the top-level config.
+  testTimeout: 30_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
 };
