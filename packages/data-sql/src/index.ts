@@ -8,7 +8,7 @@ export {
   type TransactionOptions,
 } from './db/transaction';
 export { mapPgError } from './db/errors';
-export { countRoundTrips } from './db/round-trips';
+export { countRoundTrips, type RecordedStatement } from './db/round-trips';
 export { ensureDatabase } from './db/ensure-database';
 export { DEFAULT_DATABASE_URL, dataSqlEnvShape, loadDataSqlConfig } from './config';
 export { migrate, MIGRATIONS_DIR, type MigrateOptions, type AppliedMigration } from './db/migrate';

@@ -69,10 +69,12 @@ describe('timeouts and lost connections', () => {
       const client = await pool.connect();
       const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       client.on('error', () => undefined);
-      const running = query(client, 'SELECT pg_sleep(10)');
+      // Why wrap now: the rejection arrives while the kill below is awaited; a promise with no
+      // handler attached at that moment would be reported as an unhandled rejection.
+      const running = appError(query(client, 'SELECT pg_sleep(10)'));
       await new Promise((resolve) => setTimeout(resolve, 100));
       await db.pool.query('SELECT pg_terminate_backend($1)', [pid]);
-      const error = await appError(running);
+      const error = await running;
       expect(error).toMatchObject({ status: 503, code: 'db_unavailable' });
       client.release(true);
     } finally {
