@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { authConfigShape, createAuth, declaredPolicy, permissionsOf, type Auth, type Role, type RoutePolicy } from '@roadmap/auth';
+import { insertUser, migrate } from '@roadmap/data-sql';
+import { loadConfig } from '@roadmap/kit';
+import { createTestDatabase, createTestRedis, requireServices, type TestDatabase, type TestRedis } from '@roadmap/kit/testing';
+import { buildApp, type RestApp } from '../src/app';
+
+/**
+ * The route × role matrix, built from the REST app's own router (owned by the auth helper).
+ *
+ * 1. Walk every router of the app; each route must carry a routePolicy() middleware. A route
+ *    without one fails the test — the point: a new endpoint cannot ship without saying who may
+ *    call it.
+ * 2. Call every route as anonymous, user, editor and admin, and check the answer against the
+ *    policy module: 401 without identity, 403 without the permission, and neither (and never a
+ *    5xx) when allowed. Path parameters are dummies, so an allowed call ends in 404/422 at worst.
+ */
+
+/** Routes that are deliberately outside RBAC, each with its reason. Stale entries fail too. */
+const INFRASTRUCTURE: Record<string, string> = {
+  'GET /healthz': "kit's liveness probe, for the orchestrator",
+  'GET /readyz': "kit's readiness probe, for the load balancer",
+  'GET /api/openapi.json': 'the public API description',
+};
+
+interface RouteLayer {
+  route?: { path: string | string[]; stack: { method?: string; handle: unknown }[] };
+  handle: { stack?: RouteLayer[] };
+  rawPath?: unknown;
+  slash?: boolean;
+}
+interface FoundRoute {
+  key: string;
+  method: string;
+  path: string;
+  policy: RoutePolicy | undefined;
+}
+
+function collect(stack: RouteLayer[], prefix = ''): FoundRoute[] {
+  const found: FoundRoute[] = [];
+  for (const layer of stack) {
+    if (layer.route) {
+      const policy = layer.route.stack.map((s) => declaredPolicy(s.handle)).find((p) => p !== undefined);
+      const methods = [...new Set(layer.route.stack.map((s) => s.method).filter((m): m is string => !!m))];
+      for (const routePath of ([] as string[]).concat(layer.route.path)) {
+        for (const method of methods) {
+          const path = prefix + routePath;
+          found.push({ key: `${method.toUpperCase()} ${path}`, method, path, policy });
+        }
+      }
+    } else if (Array.isArray(layer.handle.stack)) {
+      // A mounted router: we can only name its routes if it is mounted at the root.
+      if (!layer.slash && layer.rawPath !== '/') throw new Error(`router mounted at ${String(layer.rawPath)}: teach collect() its prefix`);
+      found.push(...collect(layer.handle.stack, prefix));
+    }
+  }
+  return found;
+}
+
+let db: TestDatabase;
+let cache: TestRedis;
+let auth: Auth;
+let api: RestApp;
+let routes: FoundRoute[];
+const tokens: Partial<Record<Role, string>> = {};
+const ROLE_LIST: Role[] = ['user', 'editor', 'admin'];
+
+beforeAll(async () => {
+  await requireServices(['postgres', 'redis']);
+  db = await createTestDatabase({ name: 'auth_rbac_matrix', setup: async (url) => void (await migrate(url)) });
+  cache = await createTestRedis('auth-rbac-matrix');
+  auth = createAuth({ pool: db.pool, redis: cache.redis, config: loadConfig(authConfigShape, { NODE_ENV: 'test' }) });
+  api = buildApp({ pool: db.pool, redis: cache.redis, auth, config: { RATE_LIMIT_MAX: 1_000_000 } });
+  routes = collect((api.app.router as unknown as { stack: RouteLayer[] }).stack);
+  for (const role of ROLE_LIST) {
+    const id = randomBytes(4).toString('hex');
+    const user = await insertUser(db.pool, { email: `${role}-${id}@example.com`, username: `${role}_${id}`, passwordHash: null, role });
+    tokens[role] = (await auth.issueTokens(user)).accessToken;
+  }
+});
+afterAll(async () => {
+  await api?.close();
+  await auth?.close();
+  await cache?.cleanup();
+  await db?.drop();
+});
+
+test('when the routers are walked, then every route declares a policy (or is listed infrastructure)', () => {
+  expect(routes.length).toBeGreaterThan(15);
+  const undeclared = routes.filter((r) => r.policy === undefined && !(r.key in INFRASTRUCTURE)).map((r) => r.key);
+  expect(undeclared).toEqual([]);
+  const stale = Object.keys(INFRASTRUCTURE).filter((key) => !routes.some((r) => r.key === key));
+  expect(stale).toEqual([]);
+  // The auth endpoints are part of the matrix too.
+  expect(routes.map((r) => r.key)).toEqual(expect.arrayContaining(['POST /api/auth/refresh', 'GET /api/admin/users', 'PUT /api/admin/users/:username/role']));
+});
+
+type Who = 'anonymous' | Role;
+function expected(policy: RoutePolicy, who: Who): 'allowed' | 401 | 403 {
+  if (policy === 'public') return 'allowed';
+  if (who === 'anonymous') return 401;
+  if (policy === 'authenticated') return 'allowed';
+  return permissionsOf(who)[policy] ? 'allowed' : 403;
+}
+
+test('when every declared route is called by every role, then the answers match the policy module', async () => {
+  const matrix: Record<string, Record<Who, number>> = {};
+  const mismatches: string[] = [];
+  for (const route of routes.filter((r) => r.policy !== undefined)) {
+    const path = route.path.replace(/:(\w+)/g, 'matrix-probe');
+    for (const who of ['anonymous', ...ROLE_LIST] as Who[]) {
+      let req = request(api.app)[route.method as 'get' | 'post' | 'put' | 'delete'](path).set('Origin', 'http://localhost:3000');
+      if (who !== 'anonymous') req = req.set('Authorization', `Token ${tokens[who]}`);
+      const res = route.method === 'get' || route.method === 'head' ? await req : await req.send({});
+      (matrix[route.key] ??= {} as Record<Who, number>)[who] = res.status;
+      const want = expected(route.policy!, who);
+      const errors = (res.body as { errors?: Record<string, string[]> }).errors ?? {};
+      const ok =
+        want === 'allowed'
+          ? res.status !== 401 && res.status !== 403 && res.status < 500
+          : want === 401
+            ? res.status === 401 && JSON.stringify(errors) === JSON.stringify({ token: ['is missing'] })
+            : res.status === 403 && Object.values(errors).flat().includes('forbidden');
+      if (!ok) mismatches.push(`${route.key} as ${who} (${route.policy}): want ${want}, got ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  }
+  if (process.env.RBAC_MATRIX_PRINT) process.stdout.write(`${JSON.stringify(matrix, null, 1)}\n`);
+  expect(mismatches).toEqual([]);
+});
