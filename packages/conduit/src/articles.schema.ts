@@ -1,27 +1,27 @@
 import { z } from 'zod';
-import { LIMITS } from './limits';
+import { LIMITS, text } from './limits';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const required = (max: number) => text().trim().min(1).max(max);
 
 /** Tags keep the order the author gave (the API tests check it); duplicates are dropped. */
 const tagList = z
-  .array(z.string().trim().min(1).max(LIMITS.tag))
+  .array(text().trim().min(1).max(LIMITS.tag))
   .max(LIMITS.tags)
   .transform((tags) => [...new Set(tags)]);
 
 export const newArticleSchema = z.object({
-  title: text(LIMITS.title),
-  description: text(LIMITS.description),
-  body: text(LIMITS.body),
+  title: required(LIMITS.title),
+  description: required(LIMITS.description),
+  body: required(LIMITS.body),
   tagList: tagList.optional().default([]),
 });
 export type NewArticle = z.infer<typeof newArticleSchema>;
 
 /** Every field optional; `tagList: []` removes all tags, a missing tagList keeps them. */
 export const updateArticleSchema = z.object({
-  title: text(LIMITS.title).optional(),
-  description: text(LIMITS.description).optional(),
-  body: text(LIMITS.body).optional(),
+  title: required(LIMITS.title).optional(),
+  description: required(LIMITS.description).optional(),
+  body: required(LIMITS.body).optional(),
   tagList: tagList.optional(),
 });
 export type UpdateArticle = z.infer<typeof updateArticleSchema>;
@@ -31,8 +31,7 @@ export type UpdateArticle = z.infer<typeof updateArticleSchema>;
  * than a NaN reaching SQL. A filter given twice (`?tag=a&tag=b`) is also refused.
  */
 const integerText = (min: number, max: number, fallback: number) =>
-  z
-    .string()
+  text()
     .regex(/^\d{1,9}$/, { error: 'must be a whole number' })
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
@@ -45,10 +44,10 @@ export const paginationSchema = z.object({
 });
 export type Pagination = z.infer<typeof paginationSchema>;
 
-const filter = z.string().trim().min(1).max(LIMITS.username).optional();
+const filter = text().trim().min(1).max(LIMITS.username).optional();
 
 export const listArticlesSchema = paginationSchema.extend({
-  tag: z.string().trim().min(1).max(LIMITS.tag).optional(),
+  tag: text().trim().min(1).max(LIMITS.tag).optional(),
   author: filter,
   favorited: filter,
 });

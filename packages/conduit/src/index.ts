@@ -22,7 +22,7 @@ export type Conduit = ReturnType<typeof createConduit>;
 export type { ConduitAuth, ConduitDeps } from './deps';
 export { redisCache, noCache, cacheKeys, type Cache, type RedisLike } from './cache';
 export { parseOrThrow, issuesToDetails } from './validation';
-export { LIMITS } from './limits';
+export { LIMITS, text } from './limits';
 export * from './users.schema';
 export * from './articles.schema';
 export * from './comments.schema';

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Size limits for every field a client can send. The RealWorld spec sets none; without them a
  * 10 MB title would reach the database (and every list page). Chosen to fit what a blog needs.
@@ -19,3 +21,10 @@ export const LIMITS = {
   maxLimit: 100,
   maxOffset: 100_000,
 } as const;
+
+/**
+ * The base of every free-text field: PostgreSQL text cannot hold U+0000, so a NUL would reach
+ * the database and fail there as a 500. Refused here as a 422 instead.
+ */
+export const text = () =>
+  z.string().refine((value) => !value.includes('\u0000'), { error: 'must not contain NUL characters' });

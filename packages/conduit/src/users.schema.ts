@@ -1,20 +1,18 @@
 import { z } from 'zod';
-import { LIMITS } from './limits';
+import { LIMITS, text } from './limits';
 
 /** Usernames travel in URLs (/profiles/:username), so they stay URL-safe. */
-const username = z
-  .string()
+const username = text()
   .trim()
   .min(1)
   .max(LIMITS.username)
   .regex(/^[A-Za-z0-9_.-]+$/, { error: "can only contain letters, digits, '_', '.' and '-'" });
 
-const email = z.string().trim().min(1).max(LIMITS.email).pipe(z.email({ error: 'is invalid' }));
+const email = text().trim().min(1).max(LIMITS.email).pipe(z.email({ error: 'is invalid' }));
 
 /** `""` and `null` both mean "no bio/image": the spec answers `null` either way. */
 const nullableText = (max: number) =>
-  z
-    .string()
+  text()
     .max(max)
     .nullable()
     .transform((value) => (value === null || value.trim() === '' ? null : value));
@@ -27,15 +25,15 @@ const imageUrl = nullableText(LIMITS.image).refine(
 export const newUserSchema = z.object({
   username,
   email,
-  password: z.string().min(1).max(LIMITS.password.max).refine((p) => p.length >= LIMITS.password.min, {
+  password: text().min(1).max(LIMITS.password.max).refine((p) => p.length >= LIMITS.password.min, {
     error: `is too short (minimum is ${LIMITS.password.min} characters)`,
   }),
 });
 export type NewUser = z.infer<typeof newUserSchema>;
 
 export const loginUserSchema = z.object({
-  email: z.string().trim().min(1).max(LIMITS.email),
-  password: z.string().min(1).max(LIMITS.password.max),
+  email: text().trim().min(1).max(LIMITS.email),
+  password: text().min(1).max(LIMITS.password.max),
 });
 export type LoginUser = z.infer<typeof loginUserSchema>;
 
@@ -45,8 +43,7 @@ export const updateUserSchema = z
     email: email.optional(),
     // Why "" means "unchanged": RealWorld settings forms post every field, password included,
     // and an empty password box means "keep my password".
-    password: z
-      .string()
+    password: text()
       .max(LIMITS.password.max)
       .optional()
       .transform((p) => (p === undefined || p === '' ? undefined : p))

@@ -56,6 +56,8 @@ function messageFor(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'array') return `has too many items (maximum is ${String(issue.maximum)})`;
       return `must be less than or equal to ${String(issue.maximum)}`;
     case 'invalid_format':
+      // Our own messages (regex rules) are kept; zod's defaults ("Invalid string: …") are not.
+      return issue.message.startsWith('Invalid') ? 'is invalid' : issue.message;
     case 'invalid_value':
     case 'invalid_union':
       return 'is invalid';

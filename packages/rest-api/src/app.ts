@@ -10,6 +10,7 @@ import { defaultRestApiConfig, type RestApiConfig } from './config';
 import { docsRouter } from './docs';
 import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
 import { rateLimit } from './http/rate-limit';
+import { malformedUrl } from './http/url-errors';
 import type { RouteContext } from './http/route';
 import { createRegistry, generateDocument, type OpenApiDocument } from './openapi';
 import { profilesRoutes } from './profiles.routes';
@@ -111,6 +112,7 @@ export function buildApp(deps: AppDeps): RestApp {
   // it; mounted last, only its own paths (and unknown ones, on their way to the 404) pay that.
   app.use(auth.router);
 
+  app.use(malformedUrl);
   finishHttpApp(app);
   return {
     app,

@@ -1,4 +1,4 @@
-import { LIMITS } from '@roadmap/conduit';
+import { LIMITS, text } from '@roadmap/conduit';
 import { z } from './openapi';
 
 /**
@@ -15,9 +15,9 @@ export const profileSchema = z
   .openapi('Profile');
 
 export const usernameParams = z.object({
-  username: z.string().max(LIMITS.username * 2).openapi({ description: 'Username of the profile', example: 'jake' }),
+  username: text().max(LIMITS.username * 2).openapi({ description: 'Username of the profile', example: 'jake' }),
 });
 
 export const slugParams = z.object({
-  slug: z.string().max(300).openapi({ description: 'Slug of the article', example: 'how-to-train-your-dragon' }),
+  slug: text().max(300).openapi({ description: 'Slug of the article', example: 'how-to-train-your-dragon' }),
 });

@@ -15,7 +15,8 @@ const list = (fallback: string) =>
 export const restApiConfigShape = {
   ...authConfigShape,
   PORT: port(3000),
-  DATABASE_URL: url(['postgres:', 'postgresql:'], SERVICES.postgres.defaultUrl),
+  // The same default as `pnpm db:migrate` (data-sql), so migrate-then-start works with no .env.
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/conduit'),
   REDIS_URL: url(['redis:', 'rediss:'], SERVICES.redis.defaultUrl),
   /** PostgreSQL connections this process may hold. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
