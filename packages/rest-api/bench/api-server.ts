@@ -34,6 +34,6 @@ process.on('disconnect', () => {
   server.close();
   void close().finally(() => {
     redis.disconnect();
-    void pool.end();
+    void pool.end().finally(() => process.exit(0));
   });
 });

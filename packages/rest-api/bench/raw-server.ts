@@ -46,5 +46,5 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('disconnect', () => {
   server.close();
-  void pool.end();
+  void pool.end().finally(() => process.exit(0));
 });

@@ -12,7 +12,8 @@
  * the load from this process. Figures are written to bench/RESULTS.md.
  *
  * Knobs (environment): BENCH_SCALE (seed size, default 1), BENCH_DURATION (seconds per
- * measurement, default 10), BENCH_CONNECTIONS (default 10), BENCH_POOL_SIZE (default 10).
+ * measurement, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 10),
+ * BENCH_POOL_SIZE (default 10), BENCH_CPU_PROF (a folder: the servers write V8 CPU profiles).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +31,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const FIXED_RATE_SHARE = 0.7;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LOAD_AT_START = os.loadavg();
 const ROUND_TRIP_SAMPLES = 50;
 
 interface Target {
@@ -47,7 +50,9 @@ interface Started {
 
 interface Measured {
   label: string;
+  /** Median of the rounds. */
   maxRps: number;
+  maxRuns: number[];
   fixedRate: number;
   fixedRps: number;
   p50: number;
@@ -69,7 +74,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
   try {
-    const seeded = await seedBenchData(db.pool, SCALE);
+    const seeded = await seedBenchData(db.url, SCALE);
     const { slug, tag } = await pickSamples(db);
     console.log(`bench: ${seeded}; measuring GET /api/articles/${slug}`);
 
@@ -79,20 +84,12 @@ async function main(): Promise<void> {
       { label: 'Express, uncached', file: 'api-server.ts', env: { ...env, BENCH_CACHE: 'off' } },
       { label: 'Express, Redis cache', file: 'api-server.ts', env: { ...env, BENCH_CACHE: 'on' } },
     ];
-    const results: Measured[] = [];
-    for (const target of targets) {
-      const server = await start(target, children);
-      const result = await measure(target.label, `${server.url}/api/articles/${slug}`, server);
-      console.log(
-        `bench:   max ${fmt(result.maxRps)} req/s; at ${fmt(result.fixedRate)} req/s p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms`,
-      );
-      results.push(result);
-      stop(server, children);
-    }
+    const servers: Started[] = [];
+    for (const target of targets) servers.push(await start(target, children));
+    const results = await measureAll(targets, servers, slug);
 
-    const listServer = await start(targets[1]!, children);
-    const roundTrips = await measureRoundTrips(listServer, tag);
-    stop(listServer, children);
+    const roundTrips = await measureRoundTrips(servers[1]!, tag);
+    for (const server of servers) await stop(server, children);
 
     const report = render(results, roundTrips, seeded, slug);
     console.log(`\n${report}`);
@@ -125,6 +122,7 @@ function start(target: Target, children: Set<ChildProcess>): Promise<Started> {
   // condition, and the child needs the same loader to import TypeScript workspace sources.
   const child = fork(path.join(__dirname, target.file), [], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...target.env },
+    execArgv: process.env.BENCH_CPU_PROF ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : process.execArgv,
   });
   children.add(child);
   const waiters: ((count: number) => void)[] = [];
@@ -147,35 +145,73 @@ function start(target: Target, children: Set<ChildProcess>): Promise<Started> {
   });
 }
 
-function stop(server: Started, children: Set<ChildProcess>): void {
-  server.child.removeAllListeners('exit');
-  server.child.kill();
-  children.delete(server.child);
+/** Disconnecting lets the child close its server and pool and exit on its own. */
+async function stop(server: Started, children: Set<ChildProcess>): Promise<void> {
+  const { child } = server;
+  child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.disconnect();
+  const timer = setTimeout(() => child.kill(), 5_000);
+  await exited;
+  clearTimeout(timer);
+  children.delete(child);
 }
 
 async function load(url: string, options: { duration: number; overallRate?: number }): Promise<autocannon.Result> {
   return autocannon({ url, connections: CONNECTIONS, duration: options.duration, overallRate: options.overallRate });
 }
 
-async function measure(label: string, url: string, server: Started): Promise<Measured> {
-  console.log(`bench: ${label} — warm-up, then ${DURATION}s flat out, then ${DURATION}s at ${FIXED_RATE_SHARE * 100}%`);
-  await load(url, { duration: 3 });
-  await server.queries('reset');
-  const max = await load(url, { duration: DURATION });
-  const queries = await server.queries('queries');
-  const fixedRate = Math.max(1, Math.round(max.requests.average * FIXED_RATE_SHARE));
-  const fixed = await load(url, { duration: DURATION, overallRate: fixedRate });
-  return {
-    label,
-    maxRps: max.requests.average,
-    fixedRate,
-    fixedRps: fixed.requests.average,
-    p50: fixed.latency.p50,
-    p99: fixed.latency.p99,
-    queriesPerRequest: queries / Math.max(1, max.requests.total),
-    errors: max.errors + max.non2xx + fixed.errors + fixed.non2xx,
-  };
+/**
+ * Why rounds, interleaved: other processes on the machine come and go, so three servers
+ * measured one after the other would each meet a different background load. Taking turns
+ * (raw, uncached, cached, raw, …) and keeping each one's median spreads that noise evenly.
+ */
+async function measureAll(targets: Target[], servers: Started[], slug: string): Promise<Measured[]> {
+  const urls = servers.map((server) => `${server.url}/api/articles/${slug}`);
+  console.log(`bench: warm-up, 3s each`);
+  for (const url of urls) await load(url, { duration: 3 });
+  for (const server of servers) await server.queries('reset');
+
+  const rounds = targets.map(() => [] as autocannon.Result[]);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [i, target] of targets.entries()) {
+      const result = await load(urls[i]!, { duration: DURATION });
+      rounds[i]!.push(result);
+      console.log(`bench: round ${round}/${ROUNDS}, ${target.label}: ${fmt(result.requests.average)} req/s flat out`);
+    }
+  }
+
+  const measured: Measured[] = [];
+  for (const [i, target] of targets.entries()) {
+    const runs = rounds[i]!;
+    const queries = await servers[i]!.queries('queries');
+    const maxRps = median(runs.map((run) => run.requests.average));
+    const fixedRate = Math.max(1, Math.round(maxRps * FIXED_RATE_SHARE));
+    const fixed = await load(urls[i]!, { duration: DURATION, overallRate: fixedRate });
+    console.log(
+      `bench: ${target.label} at ${fmt(fixedRate)} req/s: p50 ${fmt(fixed.latency.p50, 1)} ms, p99 ${fmt(fixed.latency.p99, 1)} ms`,
+    );
+    measured.push({
+      label: target.label,
+      maxRps,
+      maxRuns: runs.map((run) => run.requests.average),
+      fixedRate,
+      fixedRps: fixed.requests.average,
+      p50: fixed.latency.p50,
+      p99: fixed.latency.p99,
+      queriesPerRequest: queries / Math.max(1, sum(runs.map((run) => run.requests.total))),
+      errors: sum(runs.map((run) => run.errors + run.non2xx)) + fixed.errors + fixed.non2xx,
+    });
+  }
+  return measured;
 }
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
 interface RoundTrips {
   label: string;
@@ -235,15 +271,16 @@ function render(results: Measured[], roundTrips: RoundTrips[], seeded: string, s
     '',
     `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z`,
     `- Data: ${seeded} (BENCH_SCALE=${SCALE}); article \`${slug}\``,
-    `- Load: autocannon, ${CONNECTIONS} connections, ${DURATION}s per measurement after a 3s warm-up; pool size ${POOL_SIZE}; servers log at \`warn\``,
+    `- Load: autocannon, ${CONNECTIONS} connections, ${DURATION}s per measurement after a 3s warm-up, ${ROUNDS} interleaved rounds flat out (median kept), then one run at ${FIXED_RATE_SHARE * 100}% of that median; pool size ${POOL_SIZE}; servers log at \`warn\``,
+    `- Load average when the run started: ${LOAD_AT_START.map((n) => n.toFixed(2)).join(' / ')} (other processes on the machine skew absolute figures; the ratios are the point)`,
     '',
     '## GET /api/articles/:slug',
     '',
-    `| server | max req/s | fixed rate (${FIXED_RATE_SHARE * 100}%) | p50 ms | p99 ms | SQL queries / request | errors |`,
-    '|---|---:|---:|---:|---:|---:|---:|',
+    `| server | max req/s (median) | rounds | fixed rate (${FIXED_RATE_SHARE * 100}%) | p50 ms | p99 ms | SQL queries / request | errors |`,
+    '|---|---:|---|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.label} | ${fmt(r.maxRps)} | ${fmt(r.fixedRate)} req/s (got ${fmt(r.fixedRps)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.queriesPerRequest, 2)} | ${r.errors} |`,
+        `| ${r.label} | ${fmt(r.maxRps)} | ${r.maxRuns.map((rps) => fmt(rps)).join(' / ')} | ${fmt(r.fixedRate)} req/s (got ${fmt(r.fixedRps)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.queriesPerRequest, 2)} | ${r.errors} |`,
     ),
     '',
     '| claim | target | measured | |',
