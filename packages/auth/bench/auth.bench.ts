@@ -49,7 +49,7 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
 const run = (opts: autocannon.Options) => autocannon(opts);
 
 async function main() {
-  process.stdout.write(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+  process.stdout.write(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
   const verify = verifyThroughput();
   process.stdout.write(`1. access-token verification: ${verify.verificationsPerSecond}/s (${verify.microsecondsEach} µs each)\n`);
 

@@ -72,8 +72,10 @@ export function sessionRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/auth/session/me', routePolicy('authenticated'), sessionMiddleware, async (req, res) => {
-    const user = await findUserById(deps.pool, actorOf(req).userId);
-    res.set('Cache-Control', 'no-store').json({ user: user && toPublicUser(user), csrfToken: req.session ? csrf.token(req) : null });
+    const actor = actorOf(req);
+    const user = await findUserById(deps.pool, actor.userId);
+    // Only a session has a CSRF token; asking for one on a token request would create a session.
+    res.set('Cache-Control', 'no-store').json({ user: user && toPublicUser(user), csrfToken: actor.via === 'session' ? csrf.token(req) : null });
   });
 
   router.post('/auth/session/logout', routePolicy('authenticated'), sessionMiddleware, async (req, res) => {

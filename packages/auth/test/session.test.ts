@@ -41,7 +41,7 @@ test('when a user logs in, then a hardened cookie names a session stored in Redi
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual(t.config.SESSION_TTL_SECONDS);
   const me = await request(t.app).get('/auth/session/me').set('Cookie', s.cookie).expect(200);
-  expect(me.body.user).toMatchObject({ username: s.user.username });
+  expect(me.body).toEqual({ user: expect.objectContaining({ username: s.user.username }), csrfToken: s.csrfToken });
   const probe = await request(t.app).get('/api/probe').set('Cookie', s.cookie).expect(200);
   expect(probe.body.auth).toEqual({ userId: s.user.id, role: 'user', via: 'session' });
 });
@@ -101,6 +101,9 @@ describe('CSRF', () => {
     const user = await t.createUser();
     const { accessToken } = await t.auth.issueTokens(user);
     await request(t.app).post('/api/probe').set('Authorization', `Token ${accessToken}`).expect(200);
+    const me = await request(t.app).get('/auth/session/me').set('Authorization', `Token ${accessToken}`).expect(200);
+    expect(me.body.csrfToken).toBeNull();
+    expect(me.headers['set-cookie']).toBeUndefined(); // no session was created for a token client
   });
 
   test('when the login form is posted from a foreign origin, then 403 (login CSRF)', async () => {
