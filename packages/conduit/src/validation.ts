@@ -14,9 +14,11 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[], skip = 0): 
     const field = fieldOf(issue.path, skip);
     const message = messageFor(issue);
     const list = (details[field] ??= []);
-    // A blank field is only blank: "too short" and "is invalid" on "" are noise next to it.
-    if (message === BLANK) details[field] = [BLANK];
-    else if (!list.includes(message) && !list.includes(BLANK)) list.push(message);
+    // A blank or wrongly typed field is only that: "too short" or "is invalid" next to
+    // "can't be blank" is noise (zod reports every failed check).
+    if (list.some(dominates)) continue;
+    if (dominates(message)) details[field] = [message];
+    else if (!list.includes(message)) list.push(message);
   }
   return details;
 }
@@ -31,6 +33,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, ski
 }
 
 const BLANK = "can't be blank";
+const dominates = (message: string) => message === BLANK || message.startsWith('must be a');
 
 function fieldOf(path: readonly PropertyKey[], skip: number): string {
   const rest = path.slice(skip).filter((segment) => typeof segment === 'string');

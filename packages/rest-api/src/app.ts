@@ -12,7 +12,7 @@ import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
 import { rateLimit } from './http/rate-limit';
 import { malformedUrl } from './http/url-errors';
 import type { RouteContext } from './http/route';
-import { createRegistry, generateDocument, type OpenApiDocument } from './openapi';
+import { createRegistry, generateDocument, registerOperations, type OpenApiDocument } from './openapi';
 import { profilesRoutes } from './profiles.routes';
 import { tagsRoutes } from './tags.routes';
 import { usersRoutes } from './users.routes';
@@ -104,6 +104,7 @@ export function buildApp(deps: AppDeps): RestApp {
   articlesRoutes(context, conduit);
   commentsRoutes(context, conduit);
   tagsRoutes(context, conduit);
+  registerOperations(registry);
 
   const document = generateDocument(registry);
   app.use(docsRouter(document));

@@ -54,7 +54,6 @@ export function createRegistry(): OpenAPIRegistry {
     name: 'Authorization',
     description: 'Send `Token <jwt>` (RealWorld) or `Bearer <jwt>`; the jwt comes from POST /api/users or /api/users/login.',
   });
-  registerOperations(registry);
   return registry;
 }
 
@@ -78,7 +77,7 @@ export function toOpenApiPath(expressPath: string): string {
 }
 
 /** The routes kit and this package add around the API: documented like the rest. */
-function registerOperations(registry: OpenAPIRegistry): void {
+export function registerOperations(registry: OpenAPIRegistry): void {
   const health = z.object({ status: z.string() }).openapi('Health');
   registry.registerPath({
     method: 'get',
