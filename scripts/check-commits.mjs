@@ -34,10 +34,13 @@ function checkSubject(subject) {
   const errors = [];
   const warnings = [];
   // What git itself writes for merges and reverts is accepted as it is.
-  if (/^Merge (branch|pull request|remote-tracking branch|tag) /.test(subject)) return { errors, warnings };
+  if (/^Merge (branch|pull request|remote-tracking branch|tag) /.test(subject))
+    return { errors, warnings };
   if (/^Revert ".+"$/.test(subject)) return { errors, warnings };
   if (/^(fixup|squash|amend)! /.test(subject)) {
-    errors.push('a fixup!/squash! commit: squash it into its target before merging (git rebase -i --autosquash).');
+    errors.push(
+      'a fixup!/squash! commit: squash it into its target before merging (git rebase -i --autosquash).',
+    );
     return { errors, warnings };
   }
   const match = HEADER.exec(subject);
@@ -56,13 +59,19 @@ function checkSubject(subject) {
   else if (text !== text.trimStart()) errors.push('exactly one space after ":".');
   else if (text.endsWith('.')) errors.push('the description does not end with a period.');
   if (subject.length > WARN_LENGTH) {
-    warnings.push(`subject is ${subject.length} characters; aim for 72 or fewer (details go in the body).`);
+    warnings.push(
+      `subject is ${subject.length} characters; aim for 72 or fewer (details go in the body).`,
+    );
   }
   return { errors, warnings };
 }
 
 function git(args) {
-  return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('git', args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /** [{ hash, subject, parents }] for a revision range (default: all of HEAD). */
@@ -105,14 +114,18 @@ function main(argv) {
     commits = [{ hash: 'message', subject: subject ?? '', parents: [] }];
   } else {
     if (argv.length > 1) {
-      console.error(`error: expected at most one revision range, got: ${argv.join(' ')}\n\n${USAGE}`);
+      console.error(
+        `error: expected at most one revision range, got: ${argv.join(' ')}\n\n${USAGE}`,
+      );
       return 2;
     }
     const range = argv[0] ?? 'HEAD';
     try {
       commits = commitsIn(range);
     } catch (error) {
-      const detail = String(error.stderr || error.message).trim().split('\n')[0];
+      const detail = String(error.stderr || error.message)
+        .trim()
+        .split('\n')[0];
       console.error(`error: git could not list the commits of "${range}": ${detail}`);
       return 2;
     }

@@ -25,7 +25,8 @@ function describe(button) {
   const data = button.dataset;
   const headers = {};
   // Fill placeholders after parsing: an ETag contains quotes that would break the JSON.
-  for (const [name, value] of Object.entries(data.headers ? JSON.parse(data.headers) : {})) headers[name] = fill(value);
+  for (const [name, value] of Object.entries(data.headers ? JSON.parse(data.headers) : {}))
+    headers[name] = fill(value);
   let body = data.repeat ? 'x'.repeat(Number(data.repeat)) : data.body;
   if (body !== undefined && data.type) headers['Content-Type'] = data.type;
   // fetch sends POST without a body as "Content-Length: 0"; say so in the request text.
@@ -35,12 +36,18 @@ function describe(button) {
 
 /** The request as the first lines on the wire would read (what we control of them). */
 function requestText(req) {
-  const lines = [`${req.method} ${req.url.pathname}${req.url.search} HTTP/1.1`, `Host: ${req.url.host}`];
+  const lines = [
+    `${req.method} ${req.url.pathname}${req.url.search} HTTP/1.1`,
+    `Host: ${req.url.host}`,
+  ];
   for (const [name, value] of Object.entries(req.headers)) lines.push(`${name}: ${value}`);
-  if (req.url.origin !== location.origin) lines.push(`Origin: ${location.origin}   ← added by the browser`);
+  if (req.url.origin !== location.origin)
+    lines.push(`Origin: ${location.origin}   ← added by the browser`);
   lines.push('# …plus the headers the browser adds (User-Agent, Accept-Encoding, Cookie…)');
   let text = lines.join('\n') + '\n\n';
-  if (req.body) text += req.body.length > 300 ? `${req.body.slice(0, 300)}… (${req.body.length} bytes)` : req.body;
+  if (req.body)
+    text +=
+      req.body.length > 300 ? `${req.body.slice(0, 300)}… (${req.body.length} bytes)` : req.body;
   return text;
 }
 

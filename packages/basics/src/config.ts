@@ -25,19 +25,32 @@ export class ConfigError extends Error {
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!isLogLevel(logLevel)) throw new ConfigError(`LOG_LEVEL must be debug, info, warn, error or silent (got "${logLevel}").`);
+  if (!isLogLevel(logLevel))
+    throw new ConfigError(
+      `LOG_LEVEL must be debug, info, warn, error or silent (got "${logLevel}").`,
+    );
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     httpsPort: integer(env, 'HTTPS_PORT', 8443, 0, 65535),
     host: env.HOST || undefined,
     certDir: env.CERT_DIR ? path.resolve(env.CERT_DIR) : DEFAULT_CERT_DIR,
     maxBodyBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1, 10 * 1024 * 1024),
-    corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : undefined,
+    corsOrigins: env.CORS_ORIGINS
+      ? env.CORS_ORIGINS.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : undefined,
     logLevel,
   };
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -22,7 +22,10 @@ export async function main(): Promise<{ close: () => Promise<void> }> {
   });
   const http = buildServer(app);
   const https = buildHttpsServer(app, credentials);
-  await Promise.all([listen(http, config.port, config.host), listen(https, config.httpsPort, config.host)]);
+  await Promise.all([
+    listen(http, config.port, config.host),
+    listen(https, config.httpsPort, config.host),
+  ]);
 
   const httpPort = (http.address() as AddressInfo).port;
   const httpsPort = (https.address() as AddressInfo).port;
@@ -76,7 +79,10 @@ if (require.main === module) {
     // One line, not a stack trace, for the errors a user can fix (bad env, port in use).
     const code = (err as { code?: string }).code;
     if (err instanceof ConfigError) console.error(`basics: configuration error: ${err.message}`);
-    else if (code === 'EADDRINUSE') console.error(`basics: ${(err as Error).message} — is another server on that port? Set PORT/HTTPS_PORT.`);
+    else if (code === 'EADDRINUSE')
+      console.error(
+        `basics: ${(err as Error).message} — is another server on that port? Set PORT/HTTPS_PORT.`,
+      );
     else console.error('basics: failed to start:', err);
     process.exit(1);
   });

@@ -79,16 +79,31 @@ export function buildApp(options: AppOptions = {}): App {
       const match = router.match(method, url.pathname);
       switch (match.kind) {
         case 'found':
-          await match.handler({ req, res, url, params: match.params, secure: req.socket instanceof TLSSocket });
+          await match.handler({
+            req,
+            res,
+            url,
+            params: match.params,
+            secure: req.socket instanceof TLSSocket,
+          });
           return;
         case 'method-not-allowed':
           // Why: OPTIONS is how a client asks "what can I do here?" — answer it for every path.
           if (method === 'OPTIONS') return sendEmpty(res, 204, { Allow: match.allow.join(', ') });
-          throw new HttpError(405, 'method', `${method} is not supported on ${url.pathname}; use ${match.allow.join(', ')}.`, {
-            Allow: match.allow.join(', '),
-          });
+          throw new HttpError(
+            405,
+            'method',
+            `${method} is not supported on ${url.pathname}; use ${match.allow.join(', ')}.`,
+            {
+              Allow: match.allow.join(', '),
+            },
+          );
         case 'not-found':
-          throw new HttpError(404, 'path', `Nothing here: ${url.pathname}. The lesson index is at /.`);
+          throw new HttpError(
+            404,
+            'path',
+            `Nothing here: ${url.pathname}. The lesson index is at /.`,
+          );
       }
     } catch (err) {
       sendError(res, err, logger);
@@ -127,7 +142,11 @@ function sendError(res: ServerResponse, err: unknown, logger: Logger): void {
   // Why: a 500 body never carries the stack or message — they can leak internals. The
   // log line has the details; the client gets a short apology.
   logger.error('unhandled error', { error: err instanceof Error ? err.stack : String(err) });
-  sendJson(res, 500, errorBody('server', 'Something went wrong on our side; the details are in the server log.'));
+  sendJson(
+    res,
+    500,
+    errorBody('server', 'Something went wrong on our side; the details are in the server log.'),
+  );
 }
 
 /**
@@ -149,11 +168,16 @@ export function buildServer(app: App = buildApp()): http.Server {
 }
 
 /** The same app behind TLS. `key`/`cert` are PEM strings (see tls/certificate.ts). */
-export function buildHttpsServer(app: App, credentials: { key: string; cert: string }): https.Server {
+export function buildHttpsServer(
+  app: App,
+  credentials: { key: string; cert: string },
+): https.Server {
   const server = https.createServer({ ...serverOptions, ...credentials }, app.listener);
   server.on('clientError', (err, socket) => answerClientError(err, socket, app.logger));
   // A failed TLS handshake (e.g. plain HTTP sent to the HTTPS port) is a client problem.
-  server.on('tlsClientError', (err) => app.logger.debug('TLS handshake failed', { error: err.message }));
+  server.on('tlsClientError', (err) =>
+    app.logger.debug('TLS handshake failed', { error: err.message }),
+  );
   return server;
 }
 
@@ -170,10 +194,18 @@ function answerClientError(err: Error & { code?: string }, socket: Duplex, logge
   }
   const [status, reason, explanation] =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'The request headers are larger than this server accepts (16 KiB).']
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          'The request headers are larger than this server accepts (16 KiB).',
+        ]
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout', 'The request did not arrive in time.']
-        : [400, 'Bad Request', `This is not a valid HTTP/1.1 request (${err.code ?? 'parse error'}).`];
+        : [
+            400,
+            'Bad Request',
+            `This is not a valid HTTP/1.1 request (${err.code ?? 'parse error'}).`,
+          ];
   const body = JSON.stringify(errorBody('request', explanation)) + '\n';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\n` +

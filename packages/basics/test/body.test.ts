@@ -24,29 +24,58 @@ function rawExchange(bytes: string): Promise<string> {
 describe('request bodies (/body/echo)', () => {
   it('when JSON is posted, then it is parsed and the framing is reported', async () => {
     const sent = JSON.stringify({ title: 'x', tags: ['a'] });
-    const res = await request(server).post('/body/echo').set('Content-Type', 'application/json').send(sent).expect(200);
-    expect(res.body).toMatchObject({ framing: 'Content-Length', receivedBytes: Buffer.byteLength(sent), limitBytes: 1024, parsed: { title: 'x', tags: ['a'] } });
+    const res = await request(server)
+      .post('/body/echo')
+      .set('Content-Type', 'application/json')
+      .send(sent)
+      .expect(200);
+    expect(res.body).toMatchObject({
+      framing: 'Content-Length',
+      receivedBytes: Buffer.byteLength(sent),
+      limitBytes: 1024,
+      parsed: { title: 'x', tags: ['a'] },
+    });
   });
 
   it('when a form is posted, then it is parsed as key/value pairs', async () => {
-    const res = await request(server).post('/body/echo').type('form').send('title=a+form&tag=b%26c').expect(200);
+    const res = await request(server)
+      .post('/body/echo')
+      .type('form')
+      .send('title=a+form&tag=b%26c')
+      .expect(200);
     expect(res.body.parsed).toEqual({ title: 'a form', tag: 'b&c' });
   });
 
   it('when plain text is posted, then it comes back as a string', async () => {
-    const res = await request(server).post('/body/echo').set('Content-Type', 'text/plain').send('just text').expect(200);
+    const res = await request(server)
+      .post('/body/echo')
+      .set('Content-Type', 'text/plain')
+      .send('just text')
+      .expect(200);
     expect(res.body.parsed).toBe('just text');
   });
 
   it('when the JSON is broken, then 400; when the type is unknown, then 415', async () => {
-    const broken = await request(server).post('/body/echo').set('Content-Type', 'application/json').send('{"a":').expect(400);
+    const broken = await request(server)
+      .post('/body/echo')
+      .set('Content-Type', 'application/json')
+      .send('{"a":')
+      .expect(400);
     expect(broken.body.errors.body[0]).toContain('not valid JSON');
-    const unknown = await request(server).post('/body/echo').set('Content-Type', 'image/png').send('png?').expect(415);
+    const unknown = await request(server)
+      .post('/body/echo')
+      .set('Content-Type', 'image/png')
+      .send('png?')
+      .expect(415);
     expect(unknown.body.errors.body[0]).toContain('"image/png"');
   });
 
   it('when Content-Length announces more than the limit, then 413 with Connection: close', async () => {
-    const res = await request(server).post('/body/echo').set('Content-Type', 'text/plain').send('x'.repeat(5000)).expect(413);
+    const res = await request(server)
+      .post('/body/echo')
+      .set('Content-Type', 'text/plain')
+      .send('x'.repeat(5000))
+      .expect(413);
     expect(res.headers.connection).toBe('close');
     expect(res.body.errors.body[0]).toContain('1024 bytes');
   });
@@ -55,7 +84,11 @@ describe('request bodies (/body/echo)', () => {
     const chunk = 'y'.repeat(600);
     const chunked = `${(600).toString(16)}\r\n${chunk}\r\n`;
     const answer = await rawExchange(
-      'POST /body/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n' + chunked + chunked + chunked + '0\r\n\r\n',
+      'POST /body/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        chunked +
+        chunked +
+        chunked +
+        '0\r\n\r\n',
     );
     expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
     expect(answer).toContain('more than 1024 bytes arrived');

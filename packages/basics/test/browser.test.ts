@@ -13,9 +13,13 @@ import { ensureCertificate } from '../src/tls/certificate';
  * what unit tests cannot — that fetch, CORS, cookies, redirects and streaming behave in a
  * browser the way the page explains.
  */
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's package by default; CI on GitHub points CHROMIUM_PATH at the runner's Chrome.
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) process.stderr.write(`basics browser test SKIPPED: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium)\n`);
+if (!haveChromium)
+  process.stderr.write(
+    `basics browser test SKIPPED: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium, or set CHROMIUM_PATH)\n`,
+  );
 const describeIfChromium = haveChromium ? describe : describe.skip;
 jest.setTimeout(60_000);
 
@@ -34,17 +38,29 @@ describeIfChromium('the lesson page in headless Chromium', () => {
     http = buildServer(app);
     https = buildHttpsServer(app, await ensureCertificate(certDir));
     // No host: listen on every interface, so both 127.0.0.1 and localhost reach it (CORS lesson).
-    await Promise.all([new Promise<void>((r) => http.listen(0, r)), new Promise<void>((r) => https.listen(0, r))]);
+    await Promise.all([
+      new Promise<void>((r) => http.listen(0, r)),
+      new Promise<void>((r) => https.listen(0, r)),
+    ]);
     port = (http.address() as AddressInfo).port;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('console', (msg) => {
       // The browser logs every non-2xx fetch as a console error; those are the lesson, not bugs.
-      if (msg.type() === 'error' && !/status of [45]\d\d|Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+      if (msg.type() === 'error' && !/status of [45]\d\d|Failed to load resource/.test(msg.text()))
+        problems.push(`console: ${msg.text()}`);
     });
     await page.goto(`http://127.0.0.1:${port}/`);
   });
@@ -60,9 +76,21 @@ describeIfChromium('the lesson page in headless Chromium', () => {
 
   afterEach(() => expect(problems.splice(0)).toEqual([]));
 
-  /** Click a lesson button and wait until its response panel shows `expected`. */
-  async function click(section: string, button: string | RegExp, expected: RegExp): Promise<string> {
-    await page.locator(`#${section} button`, { hasText: button }).click();
+  /**
+   * Click a lesson button (by its accessible name: a part of it, or `{ exact }`) and wait
+   * until its response panel shows `expected`.
+   */
+  async function click(
+    section: string,
+    button: string | { exact: string },
+    expected: RegExp,
+  ): Promise<string> {
+    const buttons = page.locator(`#${section}`);
+    await (
+      typeof button === 'string'
+        ? buttons.getByRole('button', { name: button })
+        : buttons.getByRole('button', { name: button.exact, exact: true })
+    ).click();
     const response = page.locator(`#${section} .response`, { hasText: expected });
     await response.waitFor({ timeout: 10_000 });
     return (await response.textContent()) ?? '';
@@ -73,25 +101,45 @@ describeIfChromium('the lesson page in headless Chromium', () => {
     expect(await page.title()).toBe('How the web works — live lessons');
     expect(await page.locator('section.lesson').count()).toBe(12);
     // The script filled in the other origin; the stylesheet applied (a panel has padding).
-    expect(await page.locator('#cors .other-origin').textContent()).toBe(`http://localhost:${port}`);
+    expect(await page.locator('#cors .other-origin').textContent()).toBe(
+      `http://localhost:${port}`,
+    );
     // (Browser code as strings: this tsconfig has no DOM types, on purpose — it is a Node package.)
-    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('pre.response')).paddingTop")).toBe('12px');
+    expect(
+      await page.evaluate<string>(
+        "getComputedStyle(document.querySelector('pre.response')).paddingTop",
+      ),
+    ).toBe('12px');
   });
 
   it('when the method buttons are clicked, then POST creates, PUT is idempotent and PROPFIND is refused', async () => {
-    expect(await click('methods', 'POST a note', /HTTP\/1\.1 201 Created/)).toMatch(/location: \/methods\/notes\/1/);
-    expect(await requestText('methods')).toContain('POST /methods/notes HTTP/1.1\nHost: 127.0.0.1:');
+    expect(await click('methods', 'POST a note', /HTTP\/1\.1 201 Created/)).toMatch(
+      /location: \/methods\/notes\/1/,
+    );
+    expect(await requestText('methods')).toContain(
+      'POST /methods/notes HTTP/1.1\nHost: 127.0.0.1:',
+    );
     await click('methods', 'PUT /methods/notes/shopping', /201 Created/);
-    expect(await click('methods', 'PUT /methods/notes/shopping', /200 OK/)).toContain('"text": "eggs"');
-    expect(await click('methods', 'PROPFIND', /405 Method Not Allowed/)).toContain('allow: GET, HEAD, OPTIONS, POST');
+    expect(await click('methods', 'PUT /methods/notes/shopping', /200 OK/)).toContain(
+      '"text": "eggs"',
+    );
+    expect(await click('methods', 'PROPFIND', /405 Method Not Allowed/)).toContain(
+      'allow: GET, HEAD, OPTIONS, POST',
+    );
     expect(await click('methods', 'DELETE it', /204 No Content/)).not.toContain('{');
   });
 
   it('when status and negotiation buttons are clicked, then the codes and formats show as sent', async () => {
-    expect(await click('status', 'a handler that throws', /500 Internal Server Error/)).toContain('Something went wrong on our side');
+    expect(await click('status', 'a handler that throws', /500 Internal Server Error/)).toContain(
+      'Something went wrong on our side',
+    );
     await click('status', '204', /HTTP\/1\.1 204 No Content/);
-    expect(await click('negotiation', 'Accept: text/plain', /200 OK/)).toContain('(format: text/plain)');
-    expect(await click('negotiation', 'Accept: image/png', /406 Not Acceptable/)).toContain('vary: Accept');
+    expect(await click('negotiation', 'Accept: text/plain', /200 OK/)).toContain(
+      '(format: text/plain)',
+    );
+    expect(await click('negotiation', 'Accept: image/png', /406 Not Acceptable/)).toContain(
+      'vary: Accept',
+    );
     expect(await click('headers', 'X-Lesson-Demo', /200 OK/)).toMatch(/"X-Lesson-Demo",\s+"hello"/);
   });
 
@@ -130,8 +178,12 @@ describeIfChromium('the lesson page in headless Chromium', () => {
     const get = await click('cors', 'cross-origin GET', /200 OK/);
     expect(get).toContain(`"origin": "http://127.0.0.1:${port}"`);
     expect(get).toContain('x-lesson: cors'); // readable only because the server exposed it
-    expect(await requestText('cors')).toContain(`GET /cors/data HTTP/1.1\nHost: localhost:${port}\nOrigin: http://127.0.0.1:${port}`);
-    expect(await click('cors', 'cross-origin PUT', /200 OK/)).toContain('"message": "set from another origin"');
+    expect(await requestText('cors')).toContain(
+      `GET /cors/data HTTP/1.1\nHost: localhost:${port}\nOrigin: http://127.0.0.1:${port}`,
+    );
+    expect(await click('cors', 'cross-origin PUT', /200 OK/)).toContain(
+      '"message": "set from another origin"',
+    );
     const preflight = await click('cors', 'what did the preflight look like', /requestMethod/);
     expect(preflight).toContain(`"origin": "http://127.0.0.1:${port}"`);
     expect(preflight).toContain('"requestMethod": "PUT"');
@@ -147,10 +199,12 @@ describeIfChromium('the lesson page in headless Chromium', () => {
   });
 
   it('when bodies of each type are posted, then they are parsed, and an oversized one is a 413', async () => {
-    expect(await click('bodies', /^JSON$/, /200 OK/)).toContain('"tags": [');
-    expect(await click('bodies', /^form$/, /200 OK/)).toContain('"title": "a form"');
+    expect(await click('bodies', { exact: 'JSON' }, /200 OK/)).toContain('"tags": [');
+    expect(await click('bodies', { exact: 'form' }, /200 OK/)).toContain('"title": "a form"');
     expect(await click('bodies', 'broken JSON', /400 Bad Request/)).toContain('not valid JSON');
-    expect(await click('bodies', 'image/png', /415 Unsupported Media Type/)).toContain('not \\"image/png\\"');
+    expect(await click('bodies', 'image/png', /415 Unsupported Media Type/)).toContain(
+      'not \\"image/png\\"',
+    );
     expect(await click('bodies', '20 000 bytes', /413 Payload Too Large/)).toContain('16384 bytes');
   });
 

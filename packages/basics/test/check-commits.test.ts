@@ -11,10 +11,22 @@ const script = path.join(__dirname, '..', '..', '..', 'scripts', 'check-commits.
 let repo: string;
 
 function git(...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-  });
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=Test',
+      '-c',
+      'user.email=test@example.com',
+      '-c',
+      'commit.gpgsign=false',
+      ...args,
+    ],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+    },
+  );
 }
 const commit = (subject: string) => git('commit', '--allow-empty', '-q', '-m', subject);
 

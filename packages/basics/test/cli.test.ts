@@ -13,9 +13,14 @@ const cli = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
 
 function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [tsx, '--conditions=@roadmap/source', cli, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [tsx, '--conditions=@roadmap/source', cli, ...args],
+      { timeout: 20_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,7 +42,10 @@ beforeAll(async () => {
   const app = buildApp();
   http = buildServer(app);
   https = buildHttpsServer(app, credentials);
-  await Promise.all([new Promise<void>((r) => http.listen(0, r)), new Promise<void>((r) => https.listen(0, r))]);
+  await Promise.all([
+    new Promise<void>((r) => http.listen(0, r)),
+    new Promise<void>((r) => https.listen(0, r)),
+  ]);
   httpPort = (http.address() as AddressInfo).port;
   httpsPort = (https.address() as AddressInfo).port;
 });
@@ -59,9 +67,16 @@ describe('the raw-socket CLI', () => {
   });
 
   it('when a GET is sent, then every byte is printed with its line ending, in both directions', async () => {
-    const { code, stdout } = await runCli('request', `http://localhost:${httpPort}/negotiate`, '-H', 'Accept: text/plain');
+    const { code, stdout } = await runCli(
+      'request',
+      `http://localhost:${httpPort}/negotiate`,
+      '-H',
+      'Accept: text/plain',
+    );
     expect(code).toBe(0);
-    expect(stdout).toContain(`> GET /negotiate HTTP/1.1\\r\\n\n> Host: localhost:${httpPort}\\r\\n\n`);
+    expect(stdout).toContain(
+      `> GET /negotiate HTTP/1.1\\r\\n\n> Host: localhost:${httpPort}\\r\\n\n`,
+    );
     expect(stdout).toContain('> Accept: text/plain\\r\\n');
     expect(stdout).toContain('> \\r\\n');
     expect(stdout).toContain('< HTTP/1.1 200 OK\\r\\n');
@@ -86,16 +101,26 @@ describe('the raw-socket CLI', () => {
   });
 
   it('when the response is streamed, then the chunk sizes in hex and the final 0 chunk are visible', async () => {
-    const { stdout } = await runCli('request', `http://localhost:${httpPort}/stream?chunks=2&delay=0`);
+    const { stdout } = await runCli(
+      'request',
+      `http://localhost:${httpPort}/stream?chunks=2&delay=0`,
+    );
     expect(stdout).toContain('< Transfer-Encoding: chunked\\r\\n');
     expect(stdout).toMatch(/< 29\\r\\n\n< chunk 1 of 2 at .*\\n\n< \\r\\n\n< 29\\r\\n/);
     expect(stdout).toContain('< 0\\r\\n\n< \\r\\n');
   });
 
   it('when https is used with --cacert, then the TLS handshake is verified and shown', async () => {
-    const { code, stdout } = await runCli('request', `https://localhost:${httpsPort}/tls`, '--cacert', certFile);
+    const { code, stdout } = await runCli(
+      'request',
+      `https://localhost:${httpsPort}/tls`,
+      '--cacert',
+      certFile,
+    );
     expect(code).toBe(0);
-    expect(stdout).toMatch(/\* TLS handshake done: TLSv1\.3, cipher TLS_\w+, ALPN http\/1\.1; certificate for localhost issued by localhost \(verified\)/);
+    expect(stdout).toMatch(
+      /\* TLS handshake done: TLSv1\.3, cipher TLS_\w+, ALPN http\/1\.1; certificate for localhost issued by localhost \(verified\)/,
+    );
     expect(stdout).toContain('<   "encrypted": true,\\n');
   });
 
@@ -120,11 +145,23 @@ describe('the raw-socket CLI', () => {
   });
 
   it('when the usage is wrong, then exit 2 with the reason', async () => {
-    expect(await runCli('fly')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command "fly"') });
+    expect(await runCli('fly')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Unknown command "fly"'),
+    });
     // Without a scheme, "localhost:" reads as the scheme — a classic surprise.
-    expect(await runCli('request', 'localhost:8080')).toMatchObject({ code: 2, stderr: expect.stringContaining('got localhost:') });
-    expect(await runCli('request', 'ftp://x/')).toMatchObject({ code: 2, stderr: expect.stringContaining('Only http:// and https://') });
-    expect(await runCli('request', 'http://x/', '-H', 'no colon')).toMatchObject({ code: 2, stderr: expect.stringContaining("'Name: value'") });
+    expect(await runCli('request', 'localhost:8080')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('got localhost:'),
+    });
+    expect(await runCli('request', 'ftp://x/')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Only http:// and https://'),
+    });
+    expect(await runCli('request', 'http://x/', '-H', 'no colon')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("'Name: value'"),
+    });
   });
 
   it('when dns is asked about localhost, then lookup answers offline and resolve is reported per type', async () => {

@@ -13,7 +13,9 @@ describe('cookies (/cookies)', () => {
     const res = await request(server).post('/cookies').expect(200);
     const setCookie = res.headers['set-cookie'] as unknown as string[];
     expect(setCookie).toHaveLength(2);
-    expect(setCookie[0]).toMatch(/^lesson_session=[\w-]{16}; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(setCookie[0]).toMatch(
+      /^lesson_session=[\w-]{16}; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
     expect(setCookie[1]).toBe('lesson_theme=dark; Max-Age=3600; Path=/; SameSite=Lax');
   });
 
@@ -36,13 +38,21 @@ describe('cookies (/cookies)', () => {
   });
 
   it('when the theme is not letters, then 422 and no cookie is set', async () => {
-    const res = await request(server).post('/cookies').send({ theme: 'x; Domain=evil.example' }).expect(422);
+    const res = await request(server)
+      .post('/cookies')
+      .send({ theme: 'x; Domain=evil.example' })
+      .expect(422);
     expect(res.headers['set-cookie']).toBeUndefined();
     expect(res.body.errors.theme[0]).toContain('letters');
   });
 
   it('when a Cookie header is malformed, then parsing keeps what it can instead of failing', async () => {
-    expect(parseCookies('a=1; junk; b=%E0%A4%A; =x; c = 3 ; __proto__=p')).toEqual({ a: '1', b: '%E0%A4%A', c: '3', ['__proto__']: 'p' });
+    expect(parseCookies('a=1; junk; b=%E0%A4%A; =x; c = 3 ; __proto__=p')).toEqual({
+      a: '1',
+      b: '%E0%A4%A',
+      c: '3',
+      ['__proto__']: 'p',
+    });
     const res = await request(server).get('/cookies').set('Cookie', 'a=%zz; b=2').expect(200);
     expect(res.body.cookies).toEqual({ a: '%zz', b: '2' });
   });

@@ -19,7 +19,9 @@ describe('DNS (/dns and the dns service)', () => {
     const res = await request(app).get('/dns?name=no-such-host.invalid&type=A');
     expect([404, 502]).toContain(res.status);
     expect(res.body.lookup.ok).toBe(false);
-    expect(res.body.lookup.message).toMatch(/no-such-host\.invalid is unknown here|offline|in time/);
+    expect(res.body.lookup.message).toMatch(
+      /no-such-host\.invalid is unknown here|offline|in time/,
+    );
     expect(res.body.resolve.A.ok).toBe(false);
   });
 
@@ -27,7 +29,9 @@ describe('DNS (/dns and the dns service)', () => {
     const badName = await request(app).get('/dns?name=bad name!').expect(400);
     expect(badName.body.errors.name[0]).toContain('is not a host name');
     const badType = await request(app).get('/dns?name=localhost&type=A,SOA').expect(400);
-    expect(badType.body.errors.type[0]).toBe('Unknown record type SOA; use A, AAAA, CNAME, MX, TXT.');
+    expect(badType.body.errors.type[0]).toBe(
+      'Unknown record type SOA; use A, AAAA, CNAME, MX, TXT.',
+    );
   });
 
   it('when names and types are checked, then only real host names and known types pass', () => {

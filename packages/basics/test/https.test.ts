@@ -28,14 +28,22 @@ afterAll(async () => {
 });
 
 /** GET over TLS, trusting exactly our certificate (the safe alternative to "insecure"). */
-function getJson(pathname: string, options: https.RequestOptions = { ca: credentials.cert }): Promise<{ status: number; body: Record<string, unknown> }> {
+function getJson(
+  pathname: string,
+  options: https.RequestOptions = { ca: credentials.cert },
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     https
       .get({ host: 'localhost', port, path: pathname, ...options }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(text) as Record<string, unknown>,
+          }),
+        );
       })
       .on('error', reject);
   });
@@ -62,24 +70,36 @@ describe('HTTPS with a self-signed certificate', () => {
       protocol: 'TLSv1.3',
       alpnProtocol: null,
       serverName: 'localhost',
-      certificate: { subject: { CN: 'localhost' }, selfSigned: true, fingerprint256: credentials.fingerprint256 },
+      certificate: {
+        subject: { CN: 'localhost' },
+        selfSigned: true,
+        fingerprint256: credentials.fingerprint256,
+      },
     });
     expect((body.cipher as { name: string }).name).toMatch(/^TLS_/);
-    expect((body.certificate as { subjectAltName: string }).subjectAltName).toContain('IP Address:127.0.0.1');
+    expect((body.certificate as { subjectAltName: string }).subjectAltName).toContain(
+      'IP Address:127.0.0.1',
+    );
   });
 
   it('when a client does not trust the certificate, then the handshake fails with a self-signed error', async () => {
-    await expect(getJson('/tls', {})).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    await expect(getJson('/tls', {})).rejects.toMatchObject({
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
   });
 
   it('when the same lesson is asked over plain HTTP, then it says the request was not encrypted', async () => {
-    const res = await request(buildApp({ httpsPort: 9443 }).listener).get('/tls').expect(200);
+    const res = await request(buildApp({ httpsPort: 9443 }).listener)
+      .get('/tls')
+      .expect(200);
     expect(res.body).toMatchObject({ encrypted: false, try: 'https://localhost:9443/tls' });
   });
 
   it('when plain HTTP is sent to the HTTPS port, then the connection is refused and the server keeps serving', async () => {
     await new Promise<void>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
       socket.on('error', () => undefined);
       socket.on('close', () => resolve());
     });
@@ -88,7 +108,10 @@ describe('HTTPS with a self-signed certificate', () => {
 
   it('when a certificate is generated in the package, then git ignores its folder (no key is ever committed)', () => {
     const repo = path.join(__dirname, '..', '..', '..');
-    const ignored = execFileSync('git', ['check-ignore', path.join(DEFAULT_CERT_DIR, 'key.pem')], { cwd: repo, encoding: 'utf8' });
+    const ignored = execFileSync('git', ['check-ignore', path.join(DEFAULT_CERT_DIR, 'key.pem')], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     expect(ignored.trim()).toBe(path.join(DEFAULT_CERT_DIR, 'key.pem'));
   });
 });

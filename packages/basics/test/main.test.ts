@@ -18,12 +18,17 @@ describe('main: start-up and shutdown', () => {
       env: { ...process.env, PORT: '0', HTTPS_PORT: '0', CERT_DIR: dir, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     let stdout = '';
     const urls = await new Promise<RegExpMatchArray>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
-        const match = /http:\/\/localhost:(\d+)\/[\s\S]*https:\/\/localhost:(\d+)\/tls[\s\S]*certificate created/.exec(stdout);
+        const match =
+          /http:\/\/localhost:(\d+)\/[\s\S]*https:\/\/localhost:(\d+)\/tls[\s\S]*certificate created/.exec(
+            stdout,
+          );
         if (match) resolve(match);
       });
       void exited.then((code) => reject(new Error(`exited early with ${code}: ${stdout}`)));
@@ -35,9 +40,21 @@ describe('main: start-up and shutdown', () => {
   });
 
   it('when a variable is invalid, then start-up fails with one clear line', () => {
-    expect(() => readConfig({ PORT: 'eighty' })).toThrow('PORT must be a whole number from 0 to 65535 (got "eighty").');
-    expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL must be debug, info, warn, error or silent (got "loud").');
-    expect(readConfig({})).toMatchObject({ port: 8080, httpsPort: 8443, maxBodyBytes: 16384, corsOrigins: undefined });
-    expect(readConfig({ CORS_ORIGINS: 'http://a.test, http://b.test' }).corsOrigins).toEqual(['http://a.test', 'http://b.test']);
+    expect(() => readConfig({ PORT: 'eighty' })).toThrow(
+      'PORT must be a whole number from 0 to 65535 (got "eighty").',
+    );
+    expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(
+      'LOG_LEVEL must be debug, info, warn, error or silent (got "loud").',
+    );
+    expect(readConfig({})).toMatchObject({
+      port: 8080,
+      httpsPort: 8443,
+      maxBodyBytes: 16384,
+      corsOrigins: undefined,
+    });
+    expect(readConfig({ CORS_ORIGINS: 'http://a.test, http://b.test' }).corsOrigins).toEqual([
+      'http://a.test',
+      'http://b.test',
+    ]);
   });
 });

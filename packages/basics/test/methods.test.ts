@@ -9,8 +9,14 @@ afterAll(() => close());
 
 describe('methods and idempotency (/methods/notes)', () => {
   it('when a note is POSTed twice, then two notes exist (POST is not idempotent) and each has a Location', async () => {
-    const first = await request(server).post('/methods/notes').send({ text: 'buy milk' }).expect(201);
-    const second = await request(server).post('/methods/notes').send({ text: 'buy milk' }).expect(201);
+    const first = await request(server)
+      .post('/methods/notes')
+      .send({ text: 'buy milk' })
+      .expect(201);
+    const second = await request(server)
+      .post('/methods/notes')
+      .send({ text: 'buy milk' })
+      .expect(201);
     expect(first.headers.location).toBe(`/methods/notes/${first.body.note.id}`);
     expect(second.body.note.id).not.toBe(first.body.note.id);
     const list = await request(server).get('/methods/notes').expect(200);
@@ -19,9 +25,15 @@ describe('methods and idempotency (/methods/notes)', () => {
   });
 
   it('when the same PUT is sent twice, then the first creates (201) and the second replaces (200) with the same state', async () => {
-    const first = await request(server).put('/methods/notes/shopping').send({ text: 'eggs' }).expect(201);
+    const first = await request(server)
+      .put('/methods/notes/shopping')
+      .send({ text: 'eggs' })
+      .expect(201);
     expect(first.headers.location).toBe('/methods/notes/shopping');
-    const second = await request(server).put('/methods/notes/shopping').send({ text: 'eggs' }).expect(200);
+    const second = await request(server)
+      .put('/methods/notes/shopping')
+      .send({ text: 'eggs' })
+      .expect(200);
     expect(second.body.note).toMatchObject({ id: 'shopping', text: 'eggs' });
     const got = await request(server).get('/methods/notes/shopping').expect(200);
     expect(got.body.note.text).toBe('eggs');
@@ -29,9 +41,15 @@ describe('methods and idempotency (/methods/notes)', () => {
 
   it('when a note is PATCHed, then only it changes; PATCH on a missing note is a 404 (PATCH never creates)', async () => {
     await request(server).put('/methods/notes/patchme').send({ text: 'old' }).expect(201);
-    const patched = await request(server).patch('/methods/notes/patchme').send({ text: 'new' }).expect(200);
+    const patched = await request(server)
+      .patch('/methods/notes/patchme')
+      .send({ text: 'new' })
+      .expect(200);
     expect(patched.body.note).toMatchObject({ id: 'patchme', text: 'new' });
-    const missing = await request(server).patch('/methods/notes/nope').send({ text: 'x' }).expect(404);
+    const missing = await request(server)
+      .patch('/methods/notes/nope')
+      .send({ text: 'x' })
+      .expect(404);
     expect(missing.body.errors.note[0]).toContain('nope');
   });
 
@@ -63,16 +81,30 @@ describe('methods and idempotency (/methods/notes)', () => {
   });
 
   it('when the body is not JSON, then 415; when it is broken JSON, then 400; when text is missing, then 422', async () => {
-    const wrongType = await request(server).post('/methods/notes').set('Content-Type', 'text/plain').send('hi').expect(415);
+    const wrongType = await request(server)
+      .post('/methods/notes')
+      .set('Content-Type', 'text/plain')
+      .send('hi')
+      .expect(415);
     expect(wrongType.body.errors.body[0]).toContain('application/json');
-    const broken = await request(server).post('/methods/notes').set('Content-Type', 'application/json').send('{"text":').expect(400);
+    const broken = await request(server)
+      .post('/methods/notes')
+      .set('Content-Type', 'application/json')
+      .send('{"text":')
+      .expect(400);
     expect(broken.body.errors.body[0]).toContain('not valid JSON');
-    const invalid = await request(server).post('/methods/notes').send({ title: 'no text' }).expect(422);
+    const invalid = await request(server)
+      .post('/methods/notes')
+      .send({ title: 'no text' })
+      .expect(422);
     expect(invalid.body).toEqual({ errors: { text: ['must be a string of 1 to 500 characters'] } });
   });
 
   it('when a PUT id has characters outside a-z0-9-, then 400', async () => {
-    const res = await request(server).put('/methods/notes/Bad%20Id').send({ text: 'x' }).expect(400);
+    const res = await request(server)
+      .put('/methods/notes/Bad%20Id')
+      .send({ text: 'x' })
+      .expect(400);
     expect(res.body.errors.id[0]).toContain('1–40 characters');
   });
 });

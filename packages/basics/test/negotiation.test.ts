@@ -29,7 +29,9 @@ describe('content negotiation (/negotiate)', () => {
   });
 
   it('when a type is refused with q=0, then it is never chosen even though */* matches', () => {
-    expect(negotiate('application/json;q=0, */*', ['application/json', 'text/plain'])).toBe('text/plain');
+    expect(negotiate('application/json;q=0, */*', ['application/json', 'text/plain'])).toBe(
+      'text/plain',
+    );
     expect(negotiate('text/*;q=0.2, text/html', ['text/plain', 'text/html'])).toBe('text/html');
     expect(negotiate('garbage, ;;;', ['text/plain'])).toBeNull();
     expect(negotiate(undefined, ['text/plain'])).toBe('text/plain');

@@ -58,13 +58,18 @@ describe('the server never crashes on bad input', () => {
   });
 
   it('when the headers are larger than 16 KiB, then 431', async () => {
-    const answer = await sendRaw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const answer = await sendRaw(
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
     await request(server).get('/healthz').expect(200);
   });
 
   it('when a client sends half a request and hangs up, then nothing breaks', async () => {
-    await sendRaw('POST /methods/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"te', { end: true });
+    await sendRaw(
+      'POST /methods/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"te',
+      { end: true },
+    );
     await request(server).get('/healthz').expect(200);
   });
 

@@ -31,15 +31,21 @@ describe('the lesson page (static files)', () => {
 
   it('when the ETag is sent back, then the file is not sent again (304)', async () => {
     const first = await request(server).get('/app.js').expect(200);
-    const second = await request(server).get('/app.js').set('If-None-Match', first.headers.etag as string).expect(304);
+    const second = await request(server)
+      .get('/app.js')
+      .set('If-None-Match', first.headers.etag as string)
+      .expect(304);
     expect(second.text).toBe('');
   });
 
-  it.each(['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/public/app.js', '/.env'])(
-    'when a path tries to leave the public folder (%s), then 404',
-    async (url) => {
-      const res = await request(server).get(url).expect(404);
-      expect(res.text).not.toContain('@roadmap/basics');
-    },
-  );
+  it.each([
+    '/../package.json',
+    '/%2e%2e/package.json',
+    '/..%2fpackage.json',
+    '/public/app.js',
+    '/.env',
+  ])('when a path tries to leave the public folder (%s), then 404', async (url) => {
+    const res = await request(server).get(url).expect(404);
+    expect(res.text).not.toContain('@roadmap/basics');
+  });
 });

@@ -10,7 +10,11 @@ afterAll(() => close());
 describe('status codes (/status)', () => {
   it('when /status/201 is asked, then the answer is a 201 that explains its class', async () => {
     const res = await request(server).get('/status/201').expect(201);
-    expect(res.body).toMatchObject({ status: 201, reason: 'Created', class: expect.stringContaining('success') });
+    expect(res.body).toMatchObject({
+      status: 201,
+      reason: 'Created',
+      class: expect.stringContaining('success'),
+    });
   });
 
   it('when /status/204 is asked, then there is no body at all', async () => {
@@ -27,14 +31,22 @@ describe('status codes (/status)', () => {
   });
 
   it('when the code is unknown or 1xx, then 400 with a reason', async () => {
-    expect((await request(server).get('/status/299').expect(400)).body.errors.code[0]).toContain('not a status code');
-    expect((await request(server).get('/status/abc').expect(400)).body.errors.code[0]).toContain('"abc"');
-    expect((await request(server).get('/status/100').expect(400)).body.errors.code[0]).toContain('1xx');
+    expect((await request(server).get('/status/299').expect(400)).body.errors.code[0]).toContain(
+      'not a status code',
+    );
+    expect((await request(server).get('/status/abc').expect(400)).body.errors.code[0]).toContain(
+      '"abc"',
+    );
+    expect((await request(server).get('/status/100').expect(400)).body.errors.code[0]).toContain(
+      '1xx',
+    );
   });
 
   it('when a handler throws, then 500 without internals, and the server keeps serving', async () => {
     const res = await request(server).get('/status/crash').expect(500);
-    expect(res.body).toEqual({ errors: { server: ['Something went wrong on our side; the details are in the server log.'] } });
+    expect(res.body).toEqual({
+      errors: { server: ['Something went wrong on our side; the details are in the server log.'] },
+    });
     expect(res.text).not.toContain('on purpose');
     await request(server).get('/healthz').expect(200, { status: 'ok' });
   });
@@ -51,6 +63,8 @@ describe('status codes (/status)', () => {
 
   it('when /status is asked, then it lists examples with links to try', async () => {
     const res = await request(server).get('/status').expect(200);
-    expect(res.body.examples).toEqual(expect.arrayContaining([expect.objectContaining({ code: 404, try: '/status/404' })]));
+    expect(res.body.examples).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 404, try: '/status/404' })]),
+    );
   });
 });

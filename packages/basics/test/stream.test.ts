@@ -43,7 +43,9 @@ describe('streaming (/stream)', () => {
           resolve();
         });
       });
-      req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
+      req.on('error', (err) =>
+        (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err),
+      );
     });
     await request(server).get('/healthz').expect(200);
   });

@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { inspectName, parseRecordTypes, validateHostname, type DnsReport } from '../dns/dns.service';
+import {
+  inspectName,
+  parseRecordTypes,
+  validateHostname,
+  type DnsReport,
+} from '../dns/dns.service';
 import { RawRequestError, parseHeader, sendRawRequest } from './raw-request';
 import { LinePrinter } from './wire-format';
 
@@ -37,7 +42,11 @@ Examples
 class UsageError extends Error {}
 
 /** Runs one command; returns the exit code (0 ok, 1 the network said no, 2 bad usage). */
-export async function run(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function run(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
   // `pnpm run cli -- x` passes the `--` through on some pnpm versions; it is not an argument.
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   try {
@@ -60,19 +69,26 @@ export async function run(argv: string[], out: (line: string) => void = console.
       out(USAGE);
       return command === undefined && !values.help ? 2 : 0;
     }
-    if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" (quote URLs that contain & or ?).`);
+    if (extra.length > 0)
+      throw new UsageError(`Unexpected argument "${extra[0]}" (quote URLs that contain & or ?).`);
     switch (command) {
       case 'request': {
-        if (!target) throw new UsageError('request needs a URL, e.g. request http://localhost:8080/headers');
+        if (!target)
+          throw new UsageError('request needs a URL, e.g. request http://localhost:8080/headers');
         let url: URL;
         try {
           url = new URL(target);
         } catch {
-          throw new UsageError(`"${target}" is not a URL; include the scheme, e.g. http://localhost:8080/`);
+          throw new UsageError(
+            `"${target}" is not a URL; include the scheme, e.g. http://localhost:8080/`,
+          );
         }
         const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
-        if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a positive number of milliseconds.');
-        const method = (values.method ?? (values.data === undefined ? 'GET' : 'POST')).toUpperCase();
+        if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+          throw new UsageError('--timeout must be a positive number of milliseconds.');
+        const method = (
+          values.method ?? (values.data === undefined ? 'GET' : 'POST')
+        ).toUpperCase();
         if (!/^[A-Z]+$/.test(method)) throw new UsageError(`"${method}" is not an HTTP method.`);
         return await request({
           url,
@@ -108,7 +124,10 @@ export async function run(argv: string[], out: (line: string) => void = console.
       err(`error: ${error.message}`);
       return 1;
     }
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       err(`error: ${(error as Error).message}\nRun with --help for usage.`);
       return 2;
     }
@@ -116,7 +135,9 @@ export async function run(argv: string[], out: (line: string) => void = console.
   }
 }
 
-async function request(options: Parameters<typeof sendRawRequest>[0] & { out: (line: string) => void }): Promise<number> {
+async function request(
+  options: Parameters<typeof sendRawRequest>[0] & { out: (line: string) => void },
+): Promise<number> {
   const { out } = options;
   const sent = new LinePrinter('> ', out);
   const received = new LinePrinter('< ', out);
@@ -137,15 +158,23 @@ async function request(options: Parameters<typeof sendRawRequest>[0] & { out: (l
 }
 
 function printDns(report: DnsReport, out: (line: string) => void): void {
-  out(`dns.lookup("${report.name}") — the operating system's resolver (/etc/hosts, then DNS); what browsers and curl use`);
+  out(
+    `dns.lookup("${report.name}") — the operating system's resolver (/etc/hosts, then DNS); what browsers and curl use`,
+  );
   if (report.lookup.ok) {
-    for (const { address, family } of report.lookup.records) out(`  ok   ${address} (IPv${family})`);
+    for (const { address, family } of report.lookup.records)
+      out(`  ok   ${address} (IPv${family})`);
   } else {
     out(`  fail ${report.lookup.code}: ${report.lookup.message}`);
   }
-  out(`dns.resolve*("${report.name}") — asks the DNS servers directly (${report.servers.join(', ') || 'none configured'}); never reads /etc/hosts`);
+  out(
+    `dns.resolve*("${report.name}") — asks the DNS servers directly (${report.servers.join(', ') || 'none configured'}); never reads /etc/hosts`,
+  );
   for (const [type, outcome] of Object.entries(report.resolve)) {
-    if (outcome.ok) out(`  ${type.padEnd(5)} ok   ${outcome.records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join(', ')}`);
+    if (outcome.ok)
+      out(
+        `  ${type.padEnd(5)} ok   ${outcome.records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join(', ')}`,
+      );
     else out(`  ${type.padEnd(5)} fail ${outcome.code}: ${outcome.message}`);
   }
 }

@@ -29,7 +29,9 @@ export class RawRequestError extends Error {
 }
 
 /** The exact bytes of the request. */
-export function buildRequest(options: Pick<RawRequestOptions, 'url' | 'method' | 'headers' | 'body'>): Buffer {
+export function buildRequest(
+  options: Pick<RawRequestOptions, 'url' | 'method' | 'headers' | 'body'>,
+): Buffer {
   const { url, method, body } = options;
   const defaultPort = url.protocol === 'https:' ? '443' : '80';
   const headers = new Map<string, [string, string]>();
@@ -44,8 +46,14 @@ export function buildRequest(options: Pick<RawRequestOptions, 'url' | 'method' |
   if (body !== undefined) set('Content-Length', String(Buffer.byteLength(body)));
   for (const [name, value] of options.headers) set(name, value);
 
-  const head = [`${method} ${url.pathname}${url.search} HTTP/1.1`, ...[...headers.values()].map(([n, v]) => `${n}: ${v}`)];
-  return Buffer.concat([Buffer.from(head.join('\r\n') + '\r\n\r\n', 'latin1'), Buffer.from(body ?? '', 'utf8')]);
+  const head = [
+    `${method} ${url.pathname}${url.search} HTTP/1.1`,
+    ...[...headers.values()].map(([n, v]) => `${n}: ${v}`),
+  ];
+  return Buffer.concat([
+    Buffer.from(head.join('\r\n') + '\r\n\r\n', 'latin1'),
+    Buffer.from(body ?? '', 'utf8'),
+  ]);
 }
 
 /** Parse `Name: value` as given on the command line; refuses what would break the framing. */
@@ -56,14 +64,22 @@ export function parseHeader(line: string): [string, string] {
   if (index <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
     throw new RawRequestError(`"${line}" is not a header; write it as 'Name: value'.`);
   }
-  if (/[\r\n]/.test(value)) throw new RawRequestError('A header value cannot contain a line break (that would start a new header).');
+  if (/[\r\n]/.test(value))
+    throw new RawRequestError(
+      'A header value cannot contain a line break (that would start a new header).',
+    );
   return [name, value];
 }
 
-export function sendRawRequest(options: RawRequestOptions, emit: (event: WireEvent) => void): Promise<{ sent: number; received: number }> {
+export function sendRawRequest(
+  options: RawRequestOptions,
+  emit: (event: WireEvent) => void,
+): Promise<{ sent: number; received: number }> {
   const { url } = options;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.reject(new RawRequestError(`Only http:// and https:// URLs are supported (got ${url.protocol}).`));
+    return Promise.reject(
+      new RawRequestError(`Only http:// and https:// URLs are supported (got ${url.protocol}).`),
+    );
   }
   const secure = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
@@ -73,7 +89,10 @@ export function sendRawRequest(options: RawRequestOptions, emit: (event: WireEve
 
   return new Promise((resolve, reject) => {
     let received = 0;
-    emit({ kind: 'info', text: `Connecting to ${host} port ${port} over ${secure ? 'TLS' : 'TCP'}…` });
+    emit({
+      kind: 'info',
+      text: `Connecting to ${host} port ${port} over ${secure ? 'TLS' : 'TCP'}…`,
+    });
     const socket = secure
       ? tls.connect({
           host,
@@ -89,10 +108,15 @@ export function sendRawRequest(options: RawRequestOptions, emit: (event: WireEve
       socket.destroy();
       reject(new RawRequestError(explainSocketError(err, url, timeoutMs), { cause: err }));
     };
-    socket.setTimeout(timeoutMs, () => fail(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(timeoutMs, () =>
+      fail(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+    );
     socket.on('error', fail);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
-      emit({ kind: 'info', text: `Connected to ${socket.remoteAddress ?? host} port ${socket.remotePort ?? port}` });
+      emit({
+        kind: 'info',
+        text: `Connected to ${socket.remoteAddress ?? host} port ${socket.remotePort ?? port}`,
+      });
       if (socket instanceof tls.TLSSocket) {
         const cipher = socket.getCipher();
         const cert = socket.getPeerCertificate();
@@ -101,7 +125,9 @@ export function sendRawRequest(options: RawRequestOptions, emit: (event: WireEve
           text:
             `TLS handshake done: ${socket.getProtocol() ?? '?'}, cipher ${cipher.name}, ALPN ${socket.alpnProtocol || 'none'}; ` +
             `certificate for ${String(cert.subject?.CN ?? '?')} issued by ${String(cert.issuer?.CN ?? '?')}` +
-            (socket.authorized ? ' (verified)' : ` (NOT verified: ${String(socket.authorizationError)})`),
+            (socket.authorized
+              ? ' (verified)'
+              : ` (NOT verified: ${String(socket.authorizationError)})`),
         });
       }
       emit({ kind: 'sent', bytes: request });
@@ -112,7 +138,10 @@ export function sendRawRequest(options: RawRequestOptions, emit: (event: WireEve
       emit({ kind: 'received', bytes: chunk });
     });
     socket.on('end', () => {
-      emit({ kind: 'info', text: 'The server closed the connection (we asked for Connection: close).' });
+      emit({
+        kind: 'info',
+        text: 'The server closed the connection (we asked for Connection: close).',
+      });
       socket.destroy();
       resolve({ sent: request.length, received });
     });
@@ -140,7 +169,11 @@ function explainSocketError(err: Error & { code?: string }, url: URL, timeoutMs:
     case 'ECONNRESET':
       return `${where} reset the connection (${err.message}).`;
     default:
-      if (/wrong version number|packet length too long|EPROTO/i.test(`${err.code ?? ''} ${err.message}`)) {
+      if (
+        /wrong version number|packet length too long|EPROTO/i.test(
+          `${err.code ?? ''} ${err.message}`,
+        )
+      ) {
         return `${where} did not answer with TLS — is it a plain HTTP port? Try http:// instead of https://.`;
       }
       return `${err.code ?? 'Error'}: ${err.message}`;

@@ -24,7 +24,8 @@ export class LinePrinter {
 
   /** Print what is left (a last line without a line ending). */
   flush(): void {
-    if (this.pending.length > 0) this.write(this.prefix + showLine(this.pending) + '   (no line ending)');
+    if (this.pending.length > 0)
+      this.write(this.prefix + showLine(this.pending) + '   (no line ending)');
     this.pending = Buffer.alloc(0);
   }
 }
@@ -45,6 +46,12 @@ export function showLine(line: Buffer): string {
   // Valid UTF-8 without control characters prints as text; anything else byte by byte.
   // eslint-disable-next-line no-control-regex
   const printable = !text.includes('\uFFFD') && !/[\x00-\x08\x0b-\x1f\x7f]/.test(text);
-  const shown = printable ? text : [...content].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+  const shown = printable
+    ? text
+    : [...content]
+        .map((b) =>
+          b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`,
+        )
+        .join('');
   return shown + ending;
 }

@@ -28,7 +28,8 @@ export interface DnsReport {
   answered: boolean;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 
 /** Returns a sentence saying what is wrong, or null for a name worth asking about. */
 export function validateHostname(name: string): string | null {
@@ -41,7 +42,8 @@ export function parseRecordTypes(raw: string | null | undefined): RecordType[] |
   if (!raw) return [...RECORD_TYPES];
   const wanted = raw.split(',').map((t) => t.trim().toUpperCase());
   const unknown = wanted.filter((t) => !(RECORD_TYPES as readonly string[]).includes(t));
-  if (unknown.length > 0) return `Unknown record type ${unknown.join(', ')}; use ${RECORD_TYPES.join(', ')}.`;
+  if (unknown.length > 0)
+    return `Unknown record type ${unknown.join(', ')}; use ${RECORD_TYPES.join(', ')}.`;
   return wanted as RecordType[];
 }
 
@@ -126,7 +128,10 @@ export function explain(code: string, name: string, what: string, err?: unknown)
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

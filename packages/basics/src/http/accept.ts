@@ -32,7 +32,10 @@ export function parseAccept(header: string): MediaRange[] {
 }
 
 /** Returns the chosen offer, or `null` when none is acceptable (→ 406). */
-export function negotiate<T extends string>(acceptHeader: string | undefined, offers: readonly T[]): T | null {
+export function negotiate<T extends string>(
+  acceptHeader: string | undefined,
+  offers: readonly T[],
+): T | null {
   // No Accept header means "anything": RFC 9110 says treat it as */*.
   const ranges = parseAccept(acceptHeader?.trim() ? acceptHeader : '*/*');
   let best: { offer: T; q: number } | null = null;

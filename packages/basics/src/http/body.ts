@@ -48,9 +48,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 function tooLarge(limit: number, why: string): HttpError {
   // Why `Connection: close`: the rest of the oversized body is still on its way; closing
   // the connection is cheaper than reading and throwing it away.
-  return new HttpError(413, 'body', `The body is larger than this server accepts (${limit} bytes): ${why}.`, {
-    Connection: 'close',
-  });
+  return new HttpError(
+    413,
+    'body',
+    `The body is larger than this server accepts (${limit} bytes): ${why}.`,
+    {
+      Connection: 'close',
+    },
+  );
 }
 
 /** The media type without parameters, lower-cased: `Application/JSON; charset=utf-8` → `application/json`. */
@@ -69,7 +74,11 @@ export function isJsonType(type: string): boolean {
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = mediaType(req);
   if (!isJsonType(type)) {
-    throw new HttpError(415, 'body', `Send JSON with "Content-Type: application/json" (got "${type || 'no Content-Type'}").`);
+    throw new HttpError(
+      415,
+      'body',
+      `Send JSON with "Content-Type: application/json" (got "${type || 'no Content-Type'}").`,
+    );
   }
   const raw = await readBody(req, limit);
   try {

@@ -18,11 +18,13 @@ export function isLogLevel(value: string): value is LogLevel {
 }
 
 export function createLogger(level: LogLevel = defaultLevel()): Logger {
-  const write = (at: Exclude<LogLevel, 'silent'>) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (rank[at] < rank[level]) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields });
-    (at === 'error' || at === 'warn' ? process.stderr : process.stdout).write(line + '\n');
-  };
+  const write =
+    (at: Exclude<LogLevel, 'silent'>) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (rank[at] < rank[level]) return;
+      const line = JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields });
+      (at === 'error' || at === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+    };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 

@@ -48,7 +48,8 @@ export class Router {
       if (route.methods.includes(method)) return { kind: 'found', handler: route.handler, params };
       // Why: HEAD is GET without the body. Node drops the body of a response to HEAD by
       // itself, so every GET route answers HEAD for free — as the HTTP spec requires.
-      if (method === 'HEAD' && route.methods.includes('GET')) return { kind: 'found', handler: route.handler, params };
+      if (method === 'HEAD' && route.methods.includes('GET'))
+        return { kind: 'found', handler: route.handler, params };
       for (const m of route.methods) allow.add(m);
     }
     if (allow.size === 0) return { kind: 'not-found' };
@@ -66,11 +67,18 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new HttpError(400, 'path', `The path segment "${segment}" is not valid percent-encoding.`);
+    throw new HttpError(
+      400,
+      'path',
+      `The path segment "${segment}" is not valid percent-encoding.`,
+    );
   }
 }
 
-function matchSegments(pattern: readonly string[], actual: readonly string[]): Record<string, string> | null {
+function matchSegments(
+  pattern: readonly string[],
+  actual: readonly string[],
+): Record<string, string> | null {
   if (pattern.length !== actual.length) return null;
   const params: Record<string, string> = {};
   for (const [i, part] of pattern.entries()) {

@@ -17,7 +17,10 @@ export function registerBodyRoutes(router: Router, settings: Settings): void {
     sendJson(res, 200, {
       contentType: req.headers['content-type'] ?? null,
       // Either the client announced the size, or it streamed chunks and we counted.
-      framing: req.headers['content-length'] !== undefined ? 'Content-Length' : 'Transfer-Encoding: chunked',
+      framing:
+        req.headers['content-length'] !== undefined
+          ? 'Content-Length'
+          : 'Transfer-Encoding: chunked',
       receivedBytes: bytes.length,
       limitBytes: settings.maxBodyBytes,
       parsed: parse(bytes),

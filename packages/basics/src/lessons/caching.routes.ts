@@ -24,7 +24,10 @@ interface Resource {
 }
 
 function representation(resource: Resource): string {
-  return JSON.stringify({ text: resource.text, lastModified: resource.lastModified.toISOString() }) + '\n';
+  return (
+    JSON.stringify({ text: resource.text, lastModified: resource.lastModified.toISOString() }) +
+    '\n'
+  );
 }
 
 function makeResource(text: string): Resource {
@@ -45,7 +48,8 @@ export function registerCachingRoutes(router: Router, settings: Settings): void 
       'Last-Modified': resource.lastModified.toUTCString(),
       'Cache-Control': 'no-cache',
     };
-    if (isNotModified(req, resource.etag, resource.lastModified)) return sendEmpty(res, 304, validators);
+    if (isNotModified(req, resource.etag, resource.lastModified))
+      return sendEmpty(res, 304, validators);
     const body = representation(resource);
     res.writeHead(200, {
       ...validators,
@@ -57,11 +61,20 @@ export function registerCachingRoutes(router: Router, settings: Settings): void 
 
   router.on('PUT', '/cache/resource', async ({ req, res }) => {
     const ifMatch = req.headers['if-match'];
-    if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').some((t) => t.trim() === resource.etag)) {
-      throw new HttpError(412, 'if-match', `The resource changed since you read it (its ETag is now ${resource.etag}); GET it again.`);
+    if (
+      ifMatch !== undefined &&
+      ifMatch.trim() !== '*' &&
+      !ifMatch.split(',').some((t) => t.trim() === resource.etag)
+    ) {
+      throw new HttpError(
+        412,
+        'if-match',
+        `The resource changed since you read it (its ETag is now ${resource.etag}); GET it again.`,
+      );
     }
     const body = await readJson(req, settings.maxBodyBytes);
-    const text = typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
+    const text =
+      typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
     if (typeof text !== 'string' || text.length === 0 || text.length > 500) {
       throw new HttpError(422, 'text', 'must be a string of 1 to 500 characters');
     }

@@ -20,16 +20,21 @@ const THEME = /^[a-z]{1,20}$/;
 
 export function registerCookieRoutes(router: Router, settings: Settings): void {
   router.on('GET', '/cookies', ({ req, res }) => {
-    sendJson(res, 200, { cookieHeader: req.headers.cookie ?? null, cookies: parseCookies(req.headers.cookie) });
+    sendJson(res, 200, {
+      cookieHeader: req.headers.cookie ?? null,
+      cookies: parseCookies(req.headers.cookie),
+    });
   });
 
   router.on('POST', '/cookies', async ({ req, res, secure }) => {
     let theme = 'dark';
     if (req.headers['content-length'] !== '0' && req.headers['content-type'] !== undefined) {
       const body = await readJson(req, settings.maxBodyBytes);
-      const wanted = typeof body === 'object' && body !== null ? (body as { theme?: unknown }).theme : undefined;
+      const wanted =
+        typeof body === 'object' && body !== null ? (body as { theme?: unknown }).theme : undefined;
       if (wanted !== undefined) {
-        if (typeof wanted !== 'string' || !THEME.test(wanted)) throw new HttpError(422, 'theme', 'must be 1–20 letters a–z');
+        if (typeof wanted !== 'string' || !THEME.test(wanted))
+          throw new HttpError(422, 'theme', 'must be 1–20 letters a–z');
         theme = wanted;
       }
     }
@@ -50,7 +55,12 @@ export function registerCookieRoutes(router: Router, settings: Settings): void {
   router.on('DELETE', '/cookies', ({ res, secure }) => {
     // Deleting a cookie = setting it again, same name and Path, already expired.
     const setCookie = ['lesson_session', 'lesson_theme'].map((name) =>
-      serializeCookie(name, '', { maxAge: 0, secure, sameSite: 'Lax', httpOnly: name === 'lesson_session' }),
+      serializeCookie(name, '', {
+        maxAge: 0,
+        secure,
+        sameSite: 'Lax',
+        httpOnly: name === 'lesson_session',
+      }),
     );
     sendJson(res, 200, { set: setCookie }, { 'Set-Cookie': setCookie });
   });

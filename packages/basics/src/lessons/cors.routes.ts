@@ -19,7 +19,8 @@ import { type Settings } from '../settings';
 export type OriginPolicy = readonly string[] | ((origin: string) => boolean);
 
 /** Default policy: any port on this machine, so the page works from localhost and 127.0.0.1. */
-export const localhostOrigins: OriginPolicy = (origin) => /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/.test(origin);
+export const localhostOrigins: OriginPolicy = (origin) =>
+  /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/.test(origin);
 
 const ALLOWED_METHODS = 'GET, PUT';
 const ALLOWED_HEADERS = 'Content-Type, X-Lesson';
@@ -71,7 +72,9 @@ export function registerCorsRoutes(router: Router, settings: Settings): void {
       allowed,
     };
     if (!allowed) {
-      throw new HttpError(403, 'origin', `The origin ${origin} may not call this API.`, { Vary: 'Origin' });
+      throw new HttpError(403, 'origin', `The origin ${origin} may not call this API.`, {
+        Vary: 'Origin',
+      });
     }
     sendEmpty(res, 204, {
       ...corsHeaders(ctx),
@@ -85,17 +88,30 @@ export function registerCorsRoutes(router: Router, settings: Settings): void {
   router.on('GET', '/cors/data', (ctx) => {
     // A disallowed origin still gets the data here — the *browser* then hides it from the
     // page. That is why CORS is no access control: protect data with authentication.
-    sendJson(ctx.res, 200, { message, origin: ctx.req.headers.origin ?? null }, { ...corsHeaders(ctx), 'X-Lesson': 'cors' });
+    sendJson(
+      ctx.res,
+      200,
+      { message, origin: ctx.req.headers.origin ?? null },
+      { ...corsHeaders(ctx), 'X-Lesson': 'cors' },
+    );
   });
 
   router.on('PUT', '/cors/data', async (ctx) => {
     const body = await readJson(ctx.req, settings.maxBodyBytes);
-    const text = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+    const text =
+      typeof body === 'object' && body !== null
+        ? (body as { message?: unknown }).message
+        : undefined;
     if (typeof text !== 'string' || text.length === 0 || text.length > 200) {
       throw new HttpError(422, 'message', 'must be a string of 1 to 200 characters');
     }
     message = text;
-    sendJson(ctx.res, 200, { message, origin: ctx.req.headers.origin ?? null }, { ...corsHeaders(ctx), 'X-Lesson': 'cors' });
+    sendJson(
+      ctx.res,
+      200,
+      { message, origin: ctx.req.headers.origin ?? null },
+      { ...corsHeaders(ctx), 'X-Lesson': 'cors' },
+    );
   });
 
   // The browser hides the preflight from page scripts; this shows what the server saw.

@@ -17,7 +17,11 @@ export function registerDnsRoutes(router: Router): void {
     const report = await inspectName(name, { types });
     // 200 when anything answered. Otherwise: the name does not exist (404), or the
     // resolvers we depend on failed us (502) — two very different problems.
-    const status = report.answered ? 200 : report.lookup.ok === false && report.lookup.code === 'ENOTFOUND' ? 404 : 502;
+    const status = report.answered
+      ? 200
+      : report.lookup.ok === false && report.lookup.code === 'ENOTFOUND'
+        ? 404
+        : 502;
     sendJson(res, status, report);
   });
 }

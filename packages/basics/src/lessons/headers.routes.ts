@@ -9,7 +9,8 @@ import { type Router } from '../http/router';
 export function registerHeaderRoutes(router: Router): void {
   router.on('GET', '/headers', ({ req, res }) => {
     const raw: [string, string][] = [];
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) raw.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+      raw.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
     sendJson(
       res,
       200,

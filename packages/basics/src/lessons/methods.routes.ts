@@ -34,11 +34,17 @@ export function registerMethodRoutes(router: Router, settings: Settings): void {
   const assertRoom = () => {
     // Why: memory is a resource too; an unbounded map is a denial-of-service waiting to happen.
     if (notes.size >= MAX_NOTES) {
-      throw new HttpError(507, 'notes', `The notes store is full (${MAX_NOTES}); DELETE some first.`);
+      throw new HttpError(
+        507,
+        'notes',
+        `The notes store is full (${MAX_NOTES}); DELETE some first.`,
+      );
     }
   };
 
-  router.on('GET', '/methods/notes', ({ res }) => sendJson(res, 200, { notes: [...notes.values()] }));
+  router.on('GET', '/methods/notes', ({ res }) =>
+    sendJson(res, 200, { notes: [...notes.values()] }),
+  );
 
   // POST: the server picks the id and says where the new note lives (Location).
   router.on('POST', '/methods/notes', async ({ req, res }) => {
@@ -65,7 +71,12 @@ export function registerMethodRoutes(router: Router, settings: Settings): void {
     const existed = notes.has(id);
     if (!existed) assertRoom();
     const note = save(id, text);
-    sendJson(res, existed ? 200 : 201, { note }, existed ? {} : { Location: `/methods/notes/${id}` });
+    sendJson(
+      res,
+      existed ? 200 : 201,
+      { note },
+      existed ? {} : { Location: `/methods/notes/${id}` },
+    );
   });
 
   // PATCH: only the fields sent change. Here a note has one field, so PATCH looks like PUT,
@@ -92,7 +103,8 @@ function find(notes: Map<string, Note>, id: string | undefined): Note {
 }
 
 function parseNote(body: unknown): { text: string } {
-  const text = typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
+  const text =
+    typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
   if (typeof text !== 'string' || text.trim().length === 0 || text.length > 500) {
     // 422: the JSON is fine (not a 400), but its content breaks a rule of this resource.
     throw new HttpError(422, 'text', 'must be a string of 1 to 500 characters');

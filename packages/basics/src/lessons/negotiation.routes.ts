@@ -28,7 +28,10 @@ export function registerNegotiationRoutes(router: Router): void {
           'Content-Type': 'text/html; charset=utf-8',
         });
       case 'text/plain':
-        return send(res, 200, `${message} (format: text/plain)\n`, { ...vary, 'Content-Type': 'text/plain; charset=utf-8' });
+        return send(res, 200, `${message} (format: text/plain)\n`, {
+          ...vary,
+          'Content-Type': 'text/plain; charset=utf-8',
+        });
       case null:
         throw new HttpError(
           406,

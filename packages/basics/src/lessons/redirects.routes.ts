@@ -40,8 +40,17 @@ export function registerRedirectRoutes(router: Router, settings: Settings): void
     const code = params.code ?? '';
     const meaning = redirects[code];
     if (meaning === undefined) {
-      throw new HttpError(404, 'code', `Try one of /redirect/${Object.keys(redirects).join(', /redirect/')}.`);
+      throw new HttpError(
+        404,
+        'code',
+        `Try one of /redirect/${Object.keys(redirects).join(', /redirect/')}.`,
+      );
     }
-    sendJson(res, Number(code), { status: Number(code), meaning, location: '/redirect/target' }, { Location: '/redirect/target' });
+    sendJson(
+      res,
+      Number(code),
+      { status: Number(code), meaning, location: '/redirect/target' },
+      { Location: '/redirect/target' },
+    );
   });
 }

@@ -43,7 +43,11 @@ export function registerStatusRoutes(router: Router): void {
   router.on('GET', '/status', ({ res }) => {
     sendJson(res, 200, {
       classes,
-      examples: Object.entries(notes).map(([code, meaning]) => ({ code: Number(code), meaning, try: `/status/${code}` })),
+      examples: Object.entries(notes).map(([code, meaning]) => ({
+        code: Number(code),
+        meaning,
+        try: `/status/${code}`,
+      })),
       crash: '/status/crash throws inside the handler, to show what a 500 looks like from outside',
     });
   });
@@ -56,10 +60,18 @@ export function registerStatusRoutes(router: Router): void {
   router.on('GET', '/status/:code', ({ res, params }) => {
     const code = Number(params.code);
     if (!/^\d{3}$/.test(params.code ?? '') || STATUS_CODES[code] === undefined) {
-      throw new HttpError(400, 'code', `"${params.code}" is not a status code this server knows; see /status.`);
+      throw new HttpError(
+        400,
+        'code',
+        `"${params.code}" is not a status code this server knows; see /status.`,
+      );
     }
     if (code < 200) {
-      throw new HttpError(400, 'code', '1xx codes are interim answers (e.g. 100 Continue) and cannot end a response.');
+      throw new HttpError(
+        400,
+        'code',
+        '1xx codes are interim answers (e.g. 100 Continue) and cannot end a response.',
+      );
     }
     const headers: Headers = { 'X-Lesson': 'status-codes' };
     if (code === 405) headers.Allow = 'GET';

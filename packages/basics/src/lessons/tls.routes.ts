@@ -21,7 +21,8 @@ export function registerTlsRoutes(router: Router, settings: Settings): void {
     if (!(socket instanceof TLSSocket)) {
       return sendJson(res, 200, {
         encrypted: false,
-        explanation: 'This request came over plain HTTP: anyone on the path could read or change it.',
+        explanation:
+          'This request came over plain HTTP: anyone on the path could read or change it.',
         try: `https://localhost:${settings.httpsPort}/tls`,
         whatTlsGives,
       });

@@ -53,11 +53,20 @@ export async function ensureCertificate(dir: string = DEFAULT_CERT_DIR): Promise
   await writeFile(keyPath, pems.private, { mode: 0o600 });
   await writeFile(certPath, pems.cert);
   const x509 = new X509Certificate(pems.cert);
-  return { key: pems.private, cert: pems.cert, fingerprint256: x509.fingerprint256, validTo: x509.validTo, created: true };
+  return {
+    key: pems.private,
+    cert: pems.cert,
+    fingerprint256: x509.fingerprint256,
+    validTo: x509.validTo,
+    created: true,
+  };
 }
 
 /** The saved pair, or null if it is missing, unreadable or expires within a day. */
-async function readPair(keyPath: string, certPath: string): Promise<Omit<Credentials, 'created'> | null> {
+async function readPair(
+  keyPath: string,
+  certPath: string,
+): Promise<Omit<Credentials, 'created'> | null> {
   try {
     const [key, cert] = await Promise.all([readFile(keyPath, 'utf8'), readFile(certPath, 'utf8')]);
     const x509 = new X509Certificate(cert);
