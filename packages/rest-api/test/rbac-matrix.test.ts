@@ -63,7 +63,7 @@ let cache: TestRedis;
 let auth: Auth;
 let api: RestApp;
 let routes: FoundRoute[];
-const tokens: Partial<Record<Role, string>> = {};
+const tokens: Partial<Record<Role | 'otherUser', string>> = {};
 const ROLE_LIST: Role[] = ['user', 'editor', 'admin'];
 
 beforeAll(async () => {
@@ -78,6 +78,8 @@ beforeAll(async () => {
     const user = await insertUser(db.pool, { email: `${role}-${id}@example.com`, username: `${role}_${id}`, passwordHash: null, role });
     tokens[role] = (await auth.issueTokens(user)).accessToken;
   }
+  const other = await insertUser(db.pool, { email: `other-${randomBytes(4).toString('hex')}@example.com`, username: `other_${randomBytes(4).toString('hex')}`, passwordHash: null });
+  tokens.otherUser = (await auth.issueTokens(other)).accessToken;
 });
 afterAll(async () => {
   await api?.close();
@@ -127,4 +129,44 @@ test('when every declared route is called by every role, then the answers match 
   }
   if (process.env.RBAC_MATRIX_PRINT) process.stdout.write(`${JSON.stringify(matrix, null, 1)}\n`);
   expect(mismatches).toEqual([]);
+});
+
+describe('ownership (the second half of each permission, checked by the services)', () => {
+  const as = (who: keyof typeof tokens) => `Token ${tokens[who]}`;
+  async function articleBy(who: keyof typeof tokens): Promise<string> {
+    const res = await request(api.app)
+      .post('/api/articles')
+      .set('Authorization', as(who))
+      .send({ article: { title: `Owned ${randomBytes(4).toString('hex')}`, description: 'd', body: 'b', tagList: [] } })
+      .expect(201);
+    return (res.body as { article: { slug: string } }).article.slug;
+  }
+  async function commentBy(who: keyof typeof tokens, slug: string): Promise<number> {
+    const res = await request(api.app).post(`/api/articles/${slug}/comments`).set('Authorization', as(who)).send({ comment: { body: 'hi' } }).expect(201);
+    return (res.body as { comment: { id: number } }).comment.id;
+  }
+
+  test("when a user edits or deletes someone else's article, then 403; the author and an editor may", async () => {
+    const slug = await articleBy('user');
+    const update = { article: { description: 'changed' } };
+    const denied = await request(api.app).put(`/api/articles/${slug}`).set('Authorization', as('otherUser')).send(update).expect(403);
+    expect(Object.values(denied.body.errors as Record<string, string[]>).flat()).toContain('forbidden');
+    await request(api.app).delete(`/api/articles/${slug}`).set('Authorization', as('otherUser')).expect(403);
+    await request(api.app).put(`/api/articles/${slug}`).set('Authorization', as('user')).send(update).expect(200);
+    const moderated = await request(api.app).put(`/api/articles/${slug}`).set('Authorization', as('editor')).send({ article: { description: 'moderated' } }).expect(200);
+    expect((moderated.body as { article: { description: string } }).article.description).toBe('moderated');
+    await request(api.app).delete(`/api/articles/${slug}`).set('Authorization', as('editor')).expect(204);
+    await request(api.app).get(`/api/articles/${slug}`).expect(404);
+  });
+
+  test("when a user deletes someone else's comment, then 403; the comment's author and an admin may", async () => {
+    const slug = await articleBy('user');
+    const first = await commentBy('otherUser', slug);
+    const second = await commentBy('otherUser', slug);
+    await request(api.app).delete(`/api/articles/${slug}/comments/${first}`).set('Authorization', as('user')).expect(403);
+    await request(api.app).delete(`/api/articles/${slug}/comments/${first}`).set('Authorization', as('otherUser')).expect(204);
+    await request(api.app).delete(`/api/articles/${slug}/comments/${second}`).set('Authorization', as('admin')).expect(204);
+    const left = await request(api.app).get(`/api/articles/${slug}/comments`).expect(200);
+    expect((left.body as { comments: unknown[] }).comments).toEqual([]);
+  });
 });
