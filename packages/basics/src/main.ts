@@ -11,6 +11,9 @@ import { ensureCertificate } from './tls/certificate';
  * Everything above this file is built without listening, so tests never need a fixed port.
  */
 export async function main(): Promise<{ close: () => Promise<void> }> {
+  // Why: if whoever reads our output goes away (a closed pipe: `pnpm start | head`), writing a
+  // log line fails with EPIPE; that must not take the server down with it.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   const credentials = await ensureCertificate(config.certDir);
