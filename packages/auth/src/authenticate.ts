@@ -24,7 +24,14 @@ export function createAuthenticate(deps: {
     if (header.length > MAX_TOKEN_LENGTH + 16) throw invalidToken('authorization header oversized');
     const match = AUTHORIZATION.exec(header);
     if (!match?.[1]) throw invalidToken('authorization header malformed');
-    const claims = signer.verifyAccess(match[1]);
+    let claims;
+    try {
+      claims = signer.verifyAccess(match[1]);
+    } catch (error) {
+      // The client hears only "invalid"; the log says why (never the token itself).
+      logger.info({ reason: ((error as Error).cause as Error | undefined)?.message }, 'access token rejected');
+      throw error;
+    }
     const userId = Number(claims.userId);
     if (!Number.isSafeInteger(userId) || userId <= 0) throw invalidToken('sub is not a user id');
     return { userId, role: claims.role, via: 'token' };

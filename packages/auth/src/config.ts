@@ -16,6 +16,8 @@ export const authConfigShape = {
   /** PEM keys for ES256. Required in production; generated into .secrets/ in development. */
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),
+  /** Retired public keys still accepted for verification (key rotation), PEM blocks. */
+  JWT_PREVIOUS_PUBLIC_KEYS: z.string().optional(),
   /** Where development keys and the development session secret are written (git-ignored). */
   AUTH_SECRETS_DIR: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('roadmap-conduit'),

@@ -6,13 +6,14 @@ import { createAdminService } from './admin.service';
 import { adminRoutes, sessionRoutes, tokenRoutes } from './auth.routes';
 import { createAuthenticate, requireAuth, routePolicy } from './authenticate';
 import { oauthSettings, type AuthConfig } from './config';
-import { loadSessionSecret, loadSigningKeys } from './keys';
+import { loadPreviousKeys, loadSessionSecret, loadSigningKeys } from './keys';
 import { createLoginService, type LoginInput } from './login.service';
 import { createLoginThrottle } from './login-throttle';
 import { createOAuthRoutes } from './oauth.routes';
 import { createOAuthService } from './oauth.service';
 import { createPasswords, type Passwords } from './passwords';
 import { createCsrf, createSessionMiddleware } from './session';
+import { revokeAllFamiliesOfUser } from './refresh-tokens.repository';
 import { createTokenService, type TokenPair } from './token.service';
 import { createTokenSigner, type AccessClaims } from './tokens';
 
@@ -32,6 +33,8 @@ export interface Auth {
   issueTokens(user: Pick<User, 'id' | 'role'>): Promise<TokenPair>;
   refresh(refreshToken: string): Promise<TokenPair & { user: User }>;
   logout(refreshToken: string): Promise<void>;
+  /** Ends every refresh-token family of a user (e.g. after a password change). Returns how many. */
+  revokeAllRefreshTokens(userId: number): Promise<number>;
   /** Throws a 401 AppError for anything but a valid access token. */
   verifyAccessToken(token: string): AccessClaims;
   /** Express: sets req.auth from `Authorization: Token|Bearer <jwt>` or the session cookie. */
@@ -48,7 +51,7 @@ export interface Auth {
 
 /** Wires every mechanism of this stage over one pool and one Redis client. */
 export function createAuth({ pool, redis, config }: AuthDeps): Auth {
-  const signer = createTokenSigner(config, loadSigningKeys(config));
+  const signer = createTokenSigner(config, loadSigningKeys(config), loadPreviousKeys(config));
   const passwords = createPasswords(config);
   const logins = createLoginService({ pool, passwords, throttle: createLoginThrottle(redis, config) });
   const tokens = createTokenService({ pool, signer });
@@ -72,6 +75,7 @@ export function createAuth({ pool, redis, config }: AuthDeps): Auth {
     issueTokens: tokens.issueTokens,
     refresh: tokens.refresh,
     logout: tokens.logout,
+    revokeAllRefreshTokens: (userId) => revokeAllFamiliesOfUser(pool, userId, 'password-changed'),
     verifyAccessToken: (token) => signer.verifyAccess(token),
     authenticate,
     requireAuth,

@@ -12,6 +12,31 @@ export interface SigningKeys {
   jwk: Record<string, string>;
 }
 
+/** A key we still accept but no longer sign with (key rotation). */
+export interface VerificationKey {
+  kid: string;
+  publicKey: KeyObject;
+  jwk: Record<string, string>;
+}
+
+/**
+ * JWT_PREVIOUS_PUBLIC_KEYS: the public keys of retired signing keys (PEM blocks, one after the
+ * other). Rotation: deploy the new key pair with the old public key here; tokens signed before
+ * keep verifying until they expire; remove it after one access-token lifetime.
+ */
+export function loadPreviousKeys(config: AuthConfig): VerificationKey[] {
+  const pem = config.JWT_PREVIOUS_PUBLIC_KEYS ? unescapePem(config.JWT_PREVIOUS_PUBLIC_KEYS) : '';
+  const blocks = pem.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+  return blocks.map((block) => {
+    const publicKey = createPublicKey(block);
+    if (publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      throw new Error('Invalid configuration — JWT_PREVIOUS_PUBLIC_KEYS must hold EC P-256 public keys.');
+    }
+    const { jwk, kid } = publicJwk(publicKey);
+    return { kid, publicKey, jwk };
+  });
+}
+
 /**
  * ES256 keys: from JWT_PRIVATE_KEY / JWT_PUBLIC_KEY (PEM) when set; otherwise, in development,
  * generated once into the git-ignored secrets folder; in tests, generated in memory.
@@ -49,16 +74,20 @@ function fromPem(privatePem: string, publicPem: string): SigningKeys {
 }
 
 function withJwk(privateKey: KeyObject, publicKey: KeyObject): SigningKeys {
+  return { privateKey, publicKey, ...publicJwk(publicKey) };
+}
+
+function publicJwk(publicKey: KeyObject): { kid: string; jwk: Record<string, string> } {
   const { crv, kty, x, y } = publicKey.export({ format: 'jwk' });
   if (!crv || !kty || !x || !y) throw new Error('ES256 public key could not be exported as a JWK');
   // Why an RFC 7638 thumbprint as kid: it is derived from the key itself, so every instance
   // that loads the same key announces the same kid, and a new key gets a new one for free.
-  const thumbprint = createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
-  return { kid: thumbprint, privateKey, publicKey, jwk: { kty, crv, x, y, kid: thumbprint, use: 'sig', alg: 'ES256' } };
+  const kid = createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+  return { kid, jwk: { kty, crv, x, y, kid, use: 'sig', alg: 'ES256' } };
 }
 
 /** Env files often hold a PEM on one line with literal "\n". */
-function unescapePem(value: string): string {
+export function unescapePem(value: string): string {
   return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
 }
 

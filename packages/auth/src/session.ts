@@ -24,6 +24,8 @@ export function createSessionMiddleware(config: AuthConfig, redis: Redis, secret
     secret,
     store: new RedisStore({ client: redis, prefix: 'auth:sess:', ttl: config.SESSION_TTL_SECONDS }),
     resave: false,
+    // Re-send the cookie on every response, so its expiry slides with the Redis TTL (idle timeout).
+    rolling: true,
     // No session (and no Redis write, no cookie) until there is something to keep.
     saveUninitialized: false,
     cookie: {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppError } from '@roadmap/kit';
 import type { AuthConfig } from './config';
-import type { SigningKeys } from './keys';
+import type { SigningKeys, VerificationKey } from './keys';
 import { isRole, type Role } from './policy';
 
 /**
@@ -54,7 +54,9 @@ export function invalidToken(reason: string): AppError {
   });
 }
 
-export function createTokenSigner(config: AuthConfig, keys: SigningKeys): TokenSigner {
+export function createTokenSigner(config: AuthConfig, keys: SigningKeys, previous: VerificationKey[] = []): TokenSigner {
+  // Signing uses the current key only; verification accepts it and any retired key still listed.
+  const verificationKeys = new Map([keys, ...previous].map((key) => [key.kid, key.publicKey]));
   const audience: Record<TokenKind, string> = {
     access: config.JWT_AUDIENCE,
     refresh: `${config.JWT_ISSUER}/refresh`,
@@ -68,7 +70,6 @@ export function createTokenSigner(config: AuthConfig, keys: SigningKeys): TokenS
     const tokenId = randomUUID();
     const token = jwt.sign(claims, keys.privateKey, {
       algorithm: ALGORITHM,
-      keyid: keys.kid,
       header: { alg: ALGORITHM, typ: TYP[kind], kid: keys.kid },
       issuer: config.JWT_ISSUER,
       audience: audience[kind],
@@ -98,14 +99,15 @@ export function createTokenSigner(config: AuthConfig, keys: SigningKeys): TokenS
     // Why: RFC 7515 §4.1.11 — a recipient must reject a token with a `crit` extension it
     // does not understand, and we understand none.
     if ('crit' in h) throw invalidToken('crit header present');
-    if (h.kid !== keys.kid) throw invalidToken('unknown kid');
+    const publicKey = typeof h.kid === 'string' ? verificationKeys.get(h.kid) : undefined;
+    if (!publicKey) throw invalidToken('unknown kid');
     // jku / x5u / jwk / x5c are deliberately never read: the key comes only from our own key
     // set, so a token cannot point us at an attacker's key.
 
     // 3. Signature and registered claims, with the algorithm list pinned.
     let payload: string | jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, keys.publicKey, {
+      payload = jwt.verify(token, publicKey, {
         algorithms: [ALGORITHM],
         issuer: config.JWT_ISSUER,
         audience: audience[kind],
@@ -149,7 +151,7 @@ export function createTokenSigner(config: AuthConfig, keys: SigningKeys): TokenS
       return { userId: payload.sub, familyId, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
     },
     jwks() {
-      return { keys: [keys.jwk] };
+      return { keys: [keys.jwk, ...previous.map((key) => key.jwk)] };
     },
   };
 }

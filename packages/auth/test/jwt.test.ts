@@ -1,6 +1,8 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { loadConfig } from '@roadmap/kit';
+import { authConfigShape, createAuth } from '../src';
 import { createAuthTestApp, type AuthTestApp } from './support/auth-app';
 import { forge, now, pemKeyPair } from './support/jwt-forge';
 
@@ -119,5 +121,21 @@ describe('JWKS', () => {
     const payload = jwt.verify(tokens.accessToken, key, { algorithms: ['ES256'], audience: AUDIENCE, issuer: ISSUER }) as jwt.JwtPayload;
     expect(payload.sub).toBe(String(user.id));
     expect(jwt.decode(tokens.accessToken, { complete: true })?.header).toMatchObject({ alg: 'ES256', typ: 'at+jwt', kid });
+  });
+});
+
+describe('key rotation', () => {
+  test('when the signing key is replaced and the old public key is kept in JWT_PREVIOUS_PUBLIC_KEYS, then old tokens still verify until it is removed', async () => {
+    const next = pemKeyPair();
+    const base = { NODE_ENV: 'test', JWT_PRIVATE_KEY: next.privatePem, JWT_PUBLIC_KEY: next.publicPem };
+    const rotated = createAuth({ pool: t.db.pool, redis: t.redis.redis, config: loadConfig(authConfigShape, { ...base, JWT_PREVIOUS_PUBLIC_KEYS: keys.publicPem }) });
+    expect(rotated.verifyAccessToken(tokens.accessToken)).toMatchObject({ userId: String(user.id) });
+    expect(rotated.jwks().keys.map((k) => k.kid)).toEqual([expect.any(String), kid]);
+    const fresh = await rotated.issueTokens(user);
+    expect(jwt.decode(fresh.accessToken, { complete: true })?.header.kid).not.toBe(kid);
+
+    const retired = createAuth({ pool: t.db.pool, redis: t.redis.redis, config: loadConfig(authConfigShape, base) });
+    expect(() => retired.verifyAccessToken(tokens.accessToken)).toThrow(expect.objectContaining({ status: 401 }));
+    expect(retired.verifyAccessToken(fresh.accessToken)).toMatchObject({ userId: String(user.id) });
   });
 });

@@ -102,3 +102,14 @@ test('when a refresh token is expired, forged, or correctly signed but unknown t
   // The real one still works: none of the above touched its family.
   await refresh(pair.refreshToken).expect(200);
 });
+
+test('when every login of a user is revoked (e.g. after a password change), then all their refresh tokens die and others\' do not', async () => {
+  const user = await t.createUser();
+  const phone = await t.auth.issueTokens(user);
+  const laptop = await t.auth.issueTokens(user);
+  const bystander = await login();
+  await expect(t.auth.revokeAllRefreshTokens(user.id)).resolves.toBe(2);
+  await refresh(phone.refreshToken).expect(401);
+  await refresh(laptop.refreshToken).expect(401);
+  await refresh(bystander.pair.refreshToken).expect(200);
+});
