@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { logger } from '@roadmap/kit';
 import { findUserById, withTransaction, type User } from '@roadmap/data-sql';
 import {
   createFamily,
@@ -66,6 +67,10 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
       await markRefreshTokenUsed(client, stored.id, next.claims.tokenId);
       return { kind: 'rotated' as const, user, refreshToken: next.token };
     });
+    if (outcome.kind === 'reused') {
+      // A security event, not a client mistake: someone else holds (or held) this token.
+      logger.warn({ familyId: claims.familyId, userId: claims.userId }, 'refresh token reuse detected: family revoked');
+    }
     if (outcome.kind !== 'rotated') throw invalidToken(`refresh token ${outcome.kind}`);
     return { ...pair(outcome.user, outcome.refreshToken), user: outcome.user };
   }
