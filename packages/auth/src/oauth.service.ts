@@ -19,7 +19,9 @@ export function profileFromUserinfo(provider: string, body: unknown): ExternalPr
   const data = body as Record<string, unknown>;
   const subject = typeof data.sub === 'string' ? data.sub : typeof data.id === 'number' || typeof data.id === 'string' ? String(data.id) : null;
   if (!subject) return null;
-  const email = typeof data.email === 'string' && data.email.includes('@') ? data.email : null;
+  // Why drop an unverified email: anyone can type any address at some providers; keeping it
+  // would let a stranger reserve the real owner's email here.
+  const email = typeof data.email === 'string' && data.email.includes('@') && data.email_verified !== false ? data.email : null;
   const usernameClaim = [data.preferred_username, data.login, data.nickname, data.name].find((v): v is string => typeof v === 'string' && v.length > 0);
   return { provider, subject, email, username: usernameClaim ?? null };
 }

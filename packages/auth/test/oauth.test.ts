@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { insertUser } from '@roadmap/data-sql';
+import { profileFromUserinfo } from '../src/oauth.service';
 import { createAuthTestApp, type AuthTestApp } from './support/auth-app';
 import { CookieJar, startAuthorizationServer, type AuthorizationServer } from './support/authorization-server';
 
@@ -170,4 +171,25 @@ test('when a local account already has the email, then 409 instead of silently l
   const res = await callback(await atProvider(await begin(browser), 'frank'), browser);
   expect(res.status).toBe(409);
   expect(res.body.errors).toEqual({ email: ['is already registered: sign in with your password first'] });
+});
+
+describe('userinfo mapping (no HTTP)', () => {
+  test('when GitHub answers /user, then id is the subject and login the username; a private (null) email stays null', () => {
+    expect(profileFromUserinfo('github', { id: 583231, login: 'octocat', email: null })).toEqual({
+      provider: 'github',
+      subject: '583231',
+      email: null,
+      username: 'octocat',
+    });
+  });
+
+  test('when an OIDC provider marks the email unverified, then it is not used', () => {
+    expect(profileFromUserinfo('idp', { sub: 'abc', email: 'x@example.com', email_verified: false })?.email).toBeNull();
+    expect(profileFromUserinfo('idp', { sub: 'abc', email: 'x@example.com', email_verified: true })?.email).toBe('x@example.com');
+  });
+
+  test('when the answer has no subject, then there is no profile', () => {
+    expect(profileFromUserinfo('idp', { email: 'x@example.com' })).toBeNull();
+    expect(profileFromUserinfo('idp', 'not an object')).toBeNull();
+  });
 });
