@@ -33,6 +33,8 @@ export interface AppOptions {
 
 export interface App {
   listener: RequestListener;
+  /** For requests with `Expect: 100-continue` (see `checkContinue` below). */
+  continueListener: RequestListener;
   logger: Logger;
 }
 
@@ -110,12 +112,26 @@ export function buildApp(options: AppOptions = {}): App {
     }
   }
 
-  return {
-    logger,
-    listener: (req, res) => {
-      void handle(req, res);
-    },
+  const listener: RequestListener = (req, res) => {
+    void handle(req, res);
   };
+
+  /**
+   * `Expect: 100-continue` is a client asking "will you take this body?" before uploading it
+   * (curl does so for large uploads). Node's default answers "100 Continue" to everyone;
+   * here an announced body over the limit gets its 413 before a single byte is sent.
+   */
+  const continueListener: RequestListener = (req, res) => {
+    if (Number(req.headers['content-length'] ?? 0) > settings.maxBodyBytes) {
+      const message = `The body is larger than this server accepts (${settings.maxBodyBytes} bytes); do not send it.`;
+      sendError(res, new HttpError(413, 'body', message, { Connection: 'close' }), logger);
+      return;
+    }
+    res.writeContinue();
+    listener(req, res);
+  };
+
+  return { logger, listener, continueListener };
 }
 
 function parseRequestUrl(raw: string | undefined): URL {
@@ -163,6 +179,7 @@ const serverOptions: http.ServerOptions = {
 /** A plain-HTTP server around the app, not yet listening (call `.listen(port)`). */
 export function buildServer(app: App = buildApp()): http.Server {
   const server = http.createServer(serverOptions, app.listener);
+  server.on('checkContinue', app.continueListener);
   server.on('clientError', (err, socket) => answerClientError(err, socket, app.logger));
   return server;
 }
@@ -173,6 +190,7 @@ export function buildHttpsServer(
   credentials: { key: string; cert: string },
 ): https.Server {
   const server = https.createServer({ ...serverOptions, ...credentials }, app.listener);
+  server.on('checkContinue', app.continueListener);
   server.on('clientError', (err, socket) => answerClientError(err, socket, app.logger));
   // A failed TLS handshake (e.g. plain HTTP sent to the HTTPS port) is a client problem.
   server.on('tlsClientError', (err) =>

@@ -102,4 +102,33 @@ describe('request bodies (/body/echo)', () => {
     expect(answer).toContain('"framing": "Transfer-Encoding: chunked"');
     expect(answer).toContain('"parsed": "hello world"');
   });
+
+  it('when a client asks first (Expect: 100-continue) with a body over the limit, then 413 comes before any body is sent', async () => {
+    const answer = await rawExchange(
+      'POST /body/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\nContent-Length: 999999\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+    expect(answer).not.toContain('100 Continue');
+  });
+
+  it('when a client asks first with a body under the limit, then 100 Continue, and the body is read', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.write(
+          'POST /body/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n',
+        ),
+      );
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => {
+        received += d;
+        // Only now, after the server said yes, does the body go out.
+        if (received === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write('hello');
+      });
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toContain('"parsed": "hello"');
+  });
 });

@@ -47,6 +47,7 @@ describe('the server never crashes on bad input', () => {
       'GET /\x7f HTTP/1.1\r\n\r\n',
       'BREW /coffee HTCPCP/1.0\r\n\r\n',
       'GET / HTTP/1.1\r\nBad Header Line\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 999999999\r\n\r\n',
       '\r\n\r\n\r\n',
     ];
     const answers = await Promise.all(inputs.map((input) => sendRaw(input)));
@@ -54,6 +55,19 @@ describe('the server never crashes on bad input', () => {
       if (answer !== '') expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
     }
     expect(answers.filter((a) => a.startsWith('HTTP/1.1 400 '))).not.toHaveLength(0);
+    await request(server).get('/healthz').expect(200);
+  });
+
+  it('when CONNECT (a proxy request) or a WebSocket upgrade arrives, then it is closed or answered as plain HTTP', async () => {
+    // Without a 'connect' listener Node closes CONNECT sockets; without an 'upgrade' listener
+    // an Upgrade request is served as an ordinary request (no 101).
+    expect(await sendRaw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')).toBe(
+      '',
+    );
+    const upgrade = await sendRaw(
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    );
+    expect(upgrade).not.toContain('101 Switching Protocols');
     await request(server).get('/healthz').expect(200);
   });
 

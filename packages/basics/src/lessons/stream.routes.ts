@@ -9,7 +9,7 @@ import { type Router } from '../http/router';
  * the basis of progress output, server-sent events and large downloads.
  */
 export function registerStreamRoutes(router: Router): void {
-  router.on('GET', '/stream', async ({ req, res, url }) => {
+  router.on('GET', '/stream', async ({ res, url }) => {
     const chunks = intParam(url, 'chunks', 5, 1, 20);
     const delay = intParam(url, 'delay', 300, 0, 2000);
     res.writeHead(200, {
@@ -19,8 +19,8 @@ export function registerStreamRoutes(router: Router): void {
       'X-Content-Type-Options': 'nosniff',
     });
     // Stop writing as soon as the client goes away instead of writing into a dead socket.
+    // (`res` closes when the response is done or the connection dies, whichever is first.)
     const gone = new AbortController();
-    req.on('close', () => gone.abort());
     res.on('close', () => gone.abort());
     try {
       for (let i = 1; i <= chunks; i++) {
