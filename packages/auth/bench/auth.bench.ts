@@ -86,6 +86,12 @@ async function main() {
       };
       const get = { url: `${url}/api/demo/hello`, connections: 4, overallRate: GET_RATE, duration: SECONDS };
       await run({ ...get, duration: 2 }); // warm-up
+      if (concurrency !== '4') {
+        // One login at a time: the latency of a login itself, without queueing behind others.
+        const single = await run({ ...login, connections: 1, duration: 5 });
+        results.singleLogin = { p50ms: single.latency.p50, p99ms: single.latency.p99, perSecond: single.requests.average };
+        process.stdout.write(`2. one login at a time: p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms (${single.requests.average} logins/s)\n`);
+      }
       const idleBefore = await run(get);
       const [storm, during] = await Promise.all([run({ ...login, connections: CONNECTIONS, duration: SECONDS }), run(get)]);
       const idleAfter = await run(get);
