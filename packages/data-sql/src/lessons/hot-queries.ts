@@ -10,7 +10,9 @@ export interface HotQueryContext {
   viewerId: number;
   viewerUsername: string;
   viewerEmail: string;
+  /** The most favorited article. */
   slug: string;
+  /** The most commented article. */
   articleId: number;
   tag: string;
   author: string;
@@ -95,15 +97,17 @@ export async function hotQueryContext(db: Db): Promise<HotQueryContext> {
        SELECT u.id, u.username, u.email FROM users u
         WHERE u.id = (SELECT follower_id FROM follows GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)
      ), article AS (
-       SELECT id, slug FROM articles ORDER BY favorites_count DESC, id LIMIT 1
+       SELECT slug FROM articles ORDER BY favorites_count DESC, id LIMIT 1
+     ), commented AS (
+       SELECT article_id AS id FROM comments GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1
      ), author AS (
        SELECT username FROM users WHERE id = (SELECT author_id FROM articles GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)
      ), tag AS (
        SELECT name FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags at WHERE at.tag_id = t.id) ORDER BY (name = 'postgres') DESC, name LIMIT 1
      )
      SELECT viewer.id AS viewer_id, viewer.username AS viewer_username, viewer.email AS viewer_email,
-            article.slug, article.id AS article_id, tag.name AS tag, author.username AS author
-       FROM viewer, article, author, tag`,
+            article.slug, commented.id AS article_id, tag.name AS tag, author.username AS author
+       FROM viewer, article, commented, author, tag`,
   );
   const r = rows[0];
   if (!r) throw new Error('hot queries need a seeded database (pnpm db:seed)');

@@ -1,0 +1,21 @@
+import { concurrentFavorites, favoritesCountMismatches, naiveCounter } from '../src/lessons/normalization';
+import { createMigratedDatabase, type MigratedDatabase } from './support/database';
+
+let db: MigratedDatabase;
+beforeAll(async () => {
+  db = await createMigratedDatabase('normalization');
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+test('when 30 users favorite one article concurrently and half unfavorite, then favorites_count equals the rows', async () => {
+  const result = await concurrentFavorites(db.pool, 30, 'norm');
+  expect(result).toEqual({ stored: 15, real: 15, expected: 15 });
+  expect(await favoritesCountMismatches(db.pool)).toBe(0);
+});
+
+test('when a counter is kept by read-then-write in the application, then concurrent writers lose updates', async () => {
+  // The contrast that motivates the trigger: the same kind of concurrency breaks the naive way.
+  expect(await naiveCounter(db.pool, 10)).toBeLessThan(10);
+});
