@@ -1,4 +1,7 @@
 import { cacheKeys, type CachedArticle } from '@roadmap/conduit';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { buildApp } from '../src/app';
 import { createArticle, registerUser, startApi, type TestApi, type TestUser } from './helpers';
 
 let t: TestApi;
@@ -99,5 +102,25 @@ describe('cache-aside for GET /api/tags', () => {
     await t.http().delete(`/api/articles/${slug}`).set(author.auth).expect(204);
     const after = await t.http().get('/api/tags').expect(200);
     expect((after.body as { tags: string[] }).tags).not.toContain('short-lived');
+  });
+});
+
+describe('when Redis is down', () => {
+  it('then reads still answer from PostgreSQL and /readyz says which dependency failed', async () => {
+    // A client that can never connect and fails every command at once (no offline queue).
+    const dead = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const degraded = buildApp({ pool: t.db.pool, redis: dead });
+    try {
+      const { slug } = await createArticle(t, author, { tagList: ['still-there'] });
+      const article = await request(degraded.app).get(`/api/articles/${slug}`).expect(200);
+      expect(article.body).toMatchObject({ article: { slug, tagList: ['still-there'] } });
+      const tags = await request(degraded.app).get('/api/tags').expect(200);
+      expect((tags.body as { tags: string[] }).tags).toContain('still-there');
+      const ready = await request(degraded.app).get('/readyz').expect(503);
+      expect(JSON.stringify(ready.body)).toContain('redis');
+    } finally {
+      await degraded.close();
+      dead.disconnect();
+    }
   });
 });
