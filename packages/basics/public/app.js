@@ -55,6 +55,11 @@ function responseHead(res, elapsed) {
   const lines = [`HTTP/1.1 ${res.status} ${res.statusText}`];
   res.headers.forEach((value, name) => lines.push(`${name}: ${value}`));
   if (res.redirected) lines.unshift(`# fetch followed a redirect; final URL: ${res.url}`);
+  if (new URL(res.url).origin !== location.origin) {
+    lines.push(
+      '# cross-origin: scripts see only the CORS-safelisted headers and Access-Control-Expose-Headers',
+    );
+  }
   lines.push(`# ${Math.round(elapsed)} ms`);
   return lines.join('\n') + '\n\n';
 }

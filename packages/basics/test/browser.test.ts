@@ -178,6 +178,8 @@ describeIfChromium('the lesson page in headless Chromium', () => {
     const get = await click('cors', 'cross-origin GET', /200 OK/);
     expect(get).toContain(`"origin": "http://127.0.0.1:${port}"`);
     expect(get).toContain('x-lesson: cors'); // readable only because the server exposed it
+    expect(get).not.toContain('vary:'); // not safelisted, not exposed: hidden from the page
+    expect(get).toContain('# cross-origin: scripts see only the CORS-safelisted headers');
     expect(await requestText('cors')).toContain(
       `GET /cors/data HTTP/1.1\nHost: localhost:${port}\nOrigin: http://127.0.0.1:${port}`,
     );
