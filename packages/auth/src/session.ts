@@ -15,7 +15,7 @@ export const csrfRejected = (reason: string) =>
 
 /**
  * Cookie sessions stored in Redis. The cookie holds only a signed random id; the data lives
- * server-side, so logging out (or an admin) can end a session at once — the property JWTs lack.
+ * server-side, so deleting one Redis key ends a session at once — the property JWTs lack.
  */
 export function createSessionMiddleware(config: AuthConfig, redis: Redis, secret: string): RequestHandler {
   return session({
