@@ -15,11 +15,16 @@ import { countQueries } from './query-counter';
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is not set (bench/run.ts sets it).');
 
-const pool = createPool(databaseUrl, { max: Number(process.env.BENCH_POOL_SIZE ?? 10), applicationName: 'bench-api' });
+const pool = createPool(databaseUrl, {
+  max: Number(process.env.BENCH_POOL_SIZE ?? 10),
+  applicationName: 'bench-api',
+});
 const counter = countQueries(pool);
 // Why a key prefix of its own: the benchmark shares the Redis server with everything else
 // running on this machine, and bench/run.ts deletes exactly these keys at the end.
-const redis = new Redis(serviceUrl('redis'), { keyPrefix: process.env.BENCH_REDIS_PREFIX ?? 'test:bench:' });
+const redis = new Redis(serviceUrl('redis'), {
+  keyPrefix: process.env.BENCH_REDIS_PREFIX ?? 'test:bench:',
+});
 const { app, close } = buildApp({
   pool,
   redis,

@@ -14,7 +14,10 @@ import { countQueries } from './query-counter';
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is not set (bench/run.ts sets it).');
 
-const pool = createPool(databaseUrl, { max: Number(process.env.BENCH_POOL_SIZE ?? 10), applicationName: 'bench-bare' });
+const pool = createPool(databaseUrl, {
+  max: Number(process.env.BENCH_POOL_SIZE ?? 10),
+  applicationName: 'bench-bare',
+});
 const counter = countQueries(pool);
 const app = express();
 app.disable('x-powered-by');

@@ -19,7 +19,9 @@ export function countQueries(pool: pg.Pool): QueryCounter {
   pool.on('connect', (client) => {
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     // Why the cast: pg's query() has a dozen overloads; this wrapper forwards any of them.
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (
+      ...args: unknown[]
+    ) => {
       count += 1;
       return original(...args);
     };
@@ -34,7 +36,8 @@ export function countQueries(pool: pg.Pool): QueryCounter {
     answerOverIpc() {
       process.on('message', (message: { type?: string }) => {
         if (message.type === 'reset') count = 0;
-        if (message.type === 'queries' || message.type === 'reset') process.send?.({ type: 'queries', count });
+        if (message.type === 'queries' || message.type === 'reset')
+          process.send?.({ type: 'queries', count });
       });
     },
   };

@@ -15,7 +15,10 @@ import { countQueries } from './query-counter';
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is not set (bench/run.ts sets it).');
 
-const pool = createPool(databaseUrl, { max: Number(process.env.BENCH_POOL_SIZE ?? 10), applicationName: 'bench-raw' });
+const pool = createPool(databaseUrl, {
+  max: Number(process.env.BENCH_POOL_SIZE ?? 10),
+  applicationName: 'bench-raw',
+});
 const counter = countQueries(pool);
 const ARTICLE_PATH = /^\/api\/articles\/([^/?]+)$/;
 
@@ -36,7 +39,10 @@ const server = http.createServer((req, res) => {
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
   res.end(json);
 }
 

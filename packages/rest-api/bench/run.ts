@@ -24,7 +24,12 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { migrate } from '@roadmap/data-sql';
 import { serviceUrl } from '@roadmap/kit';
-import { createTestDatabase, deleteByPrefix, requireServices, type TestDatabase } from '@roadmap/kit/testing';
+import {
+  createTestDatabase,
+  deleteByPrefix,
+  requireServices,
+  type TestDatabase,
+} from '@roadmap/kit/testing';
 import { seedBenchData } from './seed';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
@@ -68,7 +73,10 @@ async function main(): Promise<void> {
   await requireServices(['postgres', 'redis']);
   const redisPrefix = `test:bench:${randomBytes(4).toString('hex')}:`;
   console.log(`bench: seeding a fresh database (scale ${SCALE})…`);
-  const db = await createTestDatabase({ name: 'bench', setup: async (url) => void (await migrate(url)) });
+  const db = await createTestDatabase({
+    name: 'bench',
+    setup: async (url) => void (await migrate(url)),
+  });
   const children = new Set<ChildProcess>();
   const cleanup = async () => {
     for (const child of children) child.kill();
@@ -84,18 +92,40 @@ async function main(): Promise<void> {
     const { slug, tag } = await pickSamples(db);
     console.log(`bench: ${seeded}; measuring GET /api/articles/${slug}`);
 
-    const env = { BENCH_DATABASE_URL: db.url, BENCH_POOL_SIZE: String(POOL_SIZE), BENCH_REDIS_PREFIX: redisPrefix };
+    const env = {
+      BENCH_DATABASE_URL: db.url,
+      BENCH_POOL_SIZE: String(POOL_SIZE),
+      BENCH_REDIS_PREFIX: redisPrefix,
+    };
     const targets: Target[] = [
       { id: 'raw', label: 'raw node:http + pg (baseline)', file: 'raw-server.ts', env },
-      { id: 'bare', label: 'bare Express + pg (one route, no middleware)', file: 'bare-express-server.ts', env },
-      { id: 'uncached', label: 'the REST API, cache off', file: 'api-server.ts', env: { ...env, BENCH_CACHE: 'off' } },
-      { id: 'cached', label: 'the REST API, Redis cache', file: 'api-server.ts', env: { ...env, BENCH_CACHE: 'on' } },
+      {
+        id: 'bare',
+        label: 'bare Express + pg (one route, no middleware)',
+        file: 'bare-express-server.ts',
+        env,
+      },
+      {
+        id: 'uncached',
+        label: 'the REST API, cache off',
+        file: 'api-server.ts',
+        env: { ...env, BENCH_CACHE: 'off' },
+      },
+      {
+        id: 'cached',
+        label: 'the REST API, Redis cache',
+        file: 'api-server.ts',
+        env: { ...env, BENCH_CACHE: 'on' },
+      },
     ];
     const servers: Started[] = [];
     for (const target of targets) servers.push(await start(target, children));
     const results = await measureAll(targets, servers, slug);
 
-    const roundTrips = await measureRoundTrips(servers[targets.findIndex((t) => t.id === 'uncached')]!, tag);
+    const roundTrips = await measureRoundTrips(
+      servers[targets.findIndex((t) => t.id === 'uncached')]!,
+      tag,
+    );
     for (const server of servers) await stop(server, children);
 
     const report = render(results, roundTrips, seeded, slug);
@@ -129,12 +159,16 @@ function start(target: Target, children: Set<ChildProcess>): Promise<Started> {
   // condition, and the child needs the same loader to import TypeScript workspace sources.
   const child = fork(path.join(__dirname, target.file), [], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...target.env },
-    execArgv: process.env.BENCH_CPU_PROF ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : process.execArgv,
+    execArgv: process.env.BENCH_CPU_PROF
+      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : process.execArgv,
   });
   children.add(child);
   const waiters: ((count: number) => void)[] = [];
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${target.label} exited with code ${String(code)} before listening`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${target.label} exited with code ${String(code)} before listening`)),
+    );
     child.on('message', (message: { type: string; port?: number; count?: number }) => {
       if (message.type === 'listening' && message.port) {
         resolve({
@@ -164,8 +198,16 @@ async function stop(server: Started, children: Set<ChildProcess>): Promise<void>
   children.delete(child);
 }
 
-async function load(url: string, options: { duration: number; overallRate?: number }): Promise<autocannon.Result> {
-  return autocannon({ url, connections: CONNECTIONS, duration: options.duration, overallRate: options.overallRate });
+async function load(
+  url: string,
+  options: { duration: number; overallRate?: number },
+): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: options.duration,
+    overallRate: options.overallRate,
+  });
 }
 
 /**
@@ -173,7 +215,11 @@ async function load(url: string, options: { duration: number; overallRate?: numb
  * measured one after the other would each meet a different background load. Taking turns
  * (raw, uncached, cached, raw, …) and keeping each one's median spreads that noise evenly.
  */
-async function measureAll(targets: Target[], servers: Started[], slug: string): Promise<Measured[]> {
+async function measureAll(
+  targets: Target[],
+  servers: Started[],
+  slug: string,
+): Promise<Measured[]> {
   const urls = servers.map((server) => `${server.url}/api/articles/${slug}`);
   console.log(`bench: warm-up, 3s each`);
   for (const url of urls) await load(url, { duration: 3 });
@@ -184,7 +230,9 @@ async function measureAll(targets: Target[], servers: Started[], slug: string): 
     for (const [i, target] of targets.entries()) {
       const result = await load(urls[i]!, { duration: DURATION });
       rounds[i]!.push(result);
-      console.log(`bench: round ${round}/${ROUNDS}, ${target.label}: ${fmt(result.requests.average)} req/s flat out`);
+      console.log(
+        `bench: round ${round}/${ROUNDS}, ${target.label}: ${fmt(result.requests.average)} req/s flat out`,
+      );
     }
   }
 
@@ -243,7 +291,8 @@ async function measureRoundTrips(server: Started, tag: string): Promise<RoundTri
     await server.queries('reset');
     for (let i = 0; i < ROUND_TRIP_SAMPLES; i++) {
       const res = await fetch(url, { headers });
-      if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+      if (res.status !== 200)
+        throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     }
     const label = `\`?${query}\`${signedIn ? ' (signed in)' : ''}`;
@@ -257,18 +306,32 @@ async function registerViewer(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: { username: name, email: `${name}@example.com`, password: 'bench-password-1' } }),
+    body: JSON.stringify({
+      user: { username: name, email: `${name}@example.com`, password: 'bench-password-1' },
+    }),
   });
   const body = (await res.json()) as { user?: { token?: string } };
-  if (res.status !== 201 || !body.user?.token) throw new Error(`registering the bench viewer answered ${res.status}`);
+  if (res.status !== 201 || !body.user?.token)
+    throw new Error(`registering the bench viewer answered ${res.status}`);
   return body.user.token;
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function render(results: Measured[], roundTrips: RoundTrips[], seeded: string, slug: string): string {
+function render(
+  results: Measured[],
+  roundTrips: RoundTrips[],
+  seeded: string,
+  slug: string,
+): string {
   const byId = (id: Target['id']) => results.find((r) => r.id === id)!;
-  const [raw, bare, uncached, cached] = [byId('raw'), byId('bare'), byId('uncached'), byId('cached')];
+  const [raw, bare, uncached, cached] = [
+    byId('raw'),
+    byId('bare'),
+    byId('uncached'),
+    byId('cached'),
+  ];
   const expressVsRaw = uncached.maxRps / raw.maxRps;
   const cachedVsUncached = cached.maxRps / uncached.maxRps;
   const worstList = Math.max(...roundTrips.map((r) => r.perRequest));
@@ -315,7 +378,7 @@ function render(results: Measured[], roundTrips: RoundTrips[], seeded: string, s
     '',
     `- **max req/s**: ${CONNECTIONS} connections kept busy, each sending its next request as soon as the last one is answered: the capacity of the server on this machine.`,
     `- **p50 / p99**: measured at ${FIXED_RATE_SHARE * 100}% of that capacity. A saturated server's latency only measures the length of its queue; with headroom it measures the work.`,
-    '- **SQL queries / request**: counted on the pool\'s connections during the flat-out rounds; 0 on the cached line means Redis answered every request.',
+    "- **SQL queries / request**: counted on the pool's connections during the flat-out rounds; 0 on the cached line means Redis answered every request.",
     '- PostgreSQL, Redis, the server and autocannon share one machine, so the load generator and the database take CPU from the server: absolute figures are low, the ratios are what carries over to other machines.',
     '',
   ].join('\n');

@@ -9,10 +9,14 @@ const run = promisify(execFile);
  * learner gets from `pnpm db:seed`, not a private one. Returns the seed's closing summary line.
  */
 export async function seedBenchData(databaseUrl: string, scale: number): Promise<string> {
-  const { stdout } = await run('pnpm', ['--silent', '--filter', '@roadmap/data-sql', 'db:seed', '--scale', String(scale)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development' },
-    maxBuffer: 10 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    'pnpm',
+    ['--silent', '--filter', '@roadmap/data-sql', 'db:seed', '--scale', String(scale)],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development' },
+      maxBuffer: 10 * 1024 * 1024,
+    },
+  );
   const lines = stdout.trim().split('\n');
   const counts = lines
     .map((line) => /^(users|articles|favorites|follows|comments)\s+(\d+)$/.exec(line.trim()))
