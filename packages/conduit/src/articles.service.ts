@@ -53,7 +53,7 @@ export function createArticlesService(deps: ConduitDeps) {
     const record = await findArticleBySlug(db, slug, viewer);
     if (!record) throw notFound();
     const cached = anonymousView(record);
-    await cache.set(cacheKeys.article(slug), JSON.stringify(cached), cacheTtlSeconds);
+    if (cacheTtlSeconds > 0) await cache.set(cacheKeys.article(slug), JSON.stringify(cached), cacheTtlSeconds);
     return { cached, fresh: record };
   }
 

@@ -2,11 +2,12 @@ import { authConfigShape, loadAuthConfig } from '@roadmap/auth';
 import { loadConfig, port, SERVICES, url, type Config } from '@roadmap/kit';
 import { z } from 'zod';
 
+/** A comma-separated list; `none` is the empty list (an empty value means "unset" in .env files). */
 const list = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+    .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((item) => item.trim()).filter(Boolean)));
 
 /**
  * Every variable the REST API reads (auth's own are merged in). Checked once at start-up;
@@ -27,7 +28,7 @@ export const restApiConfigShape = {
   /** Requests per client address per window before 429. */
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-  /** Addresses never rate limited: loopback, so local test suites and benchmarks run free. */
+  /** Addresses never rate limited (`none` for nobody): loopback, so local test suites and benchmarks run free. */
   RATE_LIMIT_EXEMPT: list('127.0.0.1,::1,::ffff:127.0.0.1'),
   /** Seconds a cached article or tag list lives; 0 turns the cache off. */
   CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
