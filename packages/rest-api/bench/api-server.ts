@@ -1,7 +1,7 @@
 /**
  * The REST API under test, exactly as src/main.ts builds it (buildApp with real PostgreSQL and
  * Redis), with one switch: BENCH_CACHE=off sets CACHE_TTL_SECONDS=0, the app's own way of
- * turning the Redis cache off. The pool counts its SQL round trips for bench/run.ts.
+ * turning the Redis cache off. It reports its SQL round trips and CPU time (server-stats.ts).
  *
  * Started by bench/run.ts as a child process; it reports its port over the IPC channel.
  */
@@ -10,16 +10,16 @@ import { Redis } from 'ioredis';
 import { createPool } from '@roadmap/data-sql';
 import { serviceUrl } from '@roadmap/kit';
 import { buildApp } from '../src/app';
-import { countQueries } from './query-counter';
+import { serveStatsOverIpc } from './server-stats';
 
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is not set (bench/run.ts sets it).');
 
 const pool = createPool(databaseUrl, {
   max: Number(process.env.BENCH_POOL_SIZE ?? 10),
-  applicationName: 'bench-api',
+  applicationName: process.env.BENCH_APP_NAME ?? 'bench-api',
 });
-const counter = countQueries(pool);
+serveStatsOverIpc(pool);
 // Why a key prefix of its own: the benchmark shares the Redis server with everything else
 // running on this machine, and bench/run.ts deletes exactly these keys at the end.
 const redis = new Redis(serviceUrl('redis'), {
@@ -31,7 +31,6 @@ const { app, close } = buildApp({
   config: process.env.BENCH_CACHE === 'off' ? { CACHE_TTL_SECONDS: 0 } : {},
 });
 
-counter.answerOverIpc();
 const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
 });

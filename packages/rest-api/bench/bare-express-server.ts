@@ -9,16 +9,16 @@
 import { type AddressInfo } from 'node:net';
 import express from 'express';
 import { createPool, findArticleBySlug } from '@roadmap/data-sql';
-import { countQueries } from './query-counter';
+import { serveStatsOverIpc } from './server-stats';
 
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is not set (bench/run.ts sets it).');
 
 const pool = createPool(databaseUrl, {
   max: Number(process.env.BENCH_POOL_SIZE ?? 10),
-  applicationName: 'bench-bare',
+  applicationName: process.env.BENCH_APP_NAME ?? 'bench-bare',
 });
-const counter = countQueries(pool);
+serveStatsOverIpc(pool);
 const app = express();
 app.disable('x-powered-by');
 
@@ -28,7 +28,6 @@ app.get('/api/articles/:slug', async (req, res) => {
   else res.status(404).json({ errors: { article: ['not found'] } });
 });
 
-counter.answerOverIpc();
 const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
 });

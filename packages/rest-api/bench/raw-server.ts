@@ -10,16 +10,16 @@
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { createPool, findArticleBySlug } from '@roadmap/data-sql';
-import { countQueries } from './query-counter';
+import { serveStatsOverIpc } from './server-stats';
 
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is not set (bench/run.ts sets it).');
 
 const pool = createPool(databaseUrl, {
   max: Number(process.env.BENCH_POOL_SIZE ?? 10),
-  applicationName: 'bench-raw',
+  applicationName: process.env.BENCH_APP_NAME ?? 'bench-raw',
 });
-const counter = countQueries(pool);
+serveStatsOverIpc(pool);
 const ARTICLE_PATH = /^\/api\/articles\/([^/?]+)$/;
 
 const server = http.createServer((req, res) => {
@@ -46,7 +46,6 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(json);
 }
 
-counter.answerOverIpc();
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
 });

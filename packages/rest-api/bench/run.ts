@@ -2,10 +2,13 @@
  * `pnpm --filter @roadmap/rest-api bench` — the performance claims of the REST API stage,
  * measured side by side in one run on the same seeded data:
  *
- *  1. GET /api/articles/:slug from a raw `node:http` + `pg` server (the baseline),
- *     from the Express app with the cache off, and from the Express app served by Redis;
- *     first flat out (the maximum throughput), then at a fixed rate of 70% of that maximum,
- *     where latency percentiles mean something (a saturated server only measures its queue).
+ *  1. GET /api/articles/:slug from a raw `node:http` + `pg` server (the baseline), from a bare
+ *     Express route over the same query (to split the gap into framework and middleware),
+ *     and from the REST API with the cache off and with the Redis cache on; first flat out
+ *     (the maximum throughput), then at a fixed rate of 70% of that maximum, where latency
+ *     percentiles mean something (a saturated server only measures its queue). For each, the
+ *     CPU a request costs in Node and in PostgreSQL, which other load on the machine hardly
+ *     moves.
  *  2. SQL round trips per request of GET /api/articles at several page sizes.
  *
  * Each server runs in its own child process so it has a core to itself; autocannon drives
@@ -16,7 +19,7 @@
  * BENCH_CONNECTIONS (default 10), BENCH_POOL_SIZE (default 10), BENCH_CPU_PROF (a folder: the
  * servers write V8 CPU profiles there).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,7 +33,9 @@ import {
   requireServices,
   type TestDatabase,
 } from '@roadmap/kit/testing';
+import { cpuBetween, postgresCpu } from './postgres-cpu';
 import { seedBenchData } from './seed';
+import type { ServerStats } from './server-stats';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -49,10 +54,11 @@ interface Target {
 }
 
 interface Started {
+  target: Target;
   child: ChildProcess;
   url: string;
-  /** Resets the child's SQL query counter, or reads it. */
-  queries: (action: 'reset' | 'queries') => Promise<number>;
+  /** The child's SQL query count and CPU time so far. */
+  stats: () => Promise<ServerStats>;
 }
 
 interface Measured {
@@ -66,6 +72,9 @@ interface Measured {
   p50: number;
   p99: number;
   queriesPerRequest: number;
+  /** CPU microseconds per request in the server process, and in its PostgreSQL backends. */
+  nodeCpu: number;
+  postgresCpu: number | null;
   errors: number;
 }
 
@@ -120,17 +129,20 @@ async function main(): Promise<void> {
     ];
     const servers: Started[] = [];
     for (const target of targets) servers.push(await start(target, children));
-    const results = await measureAll(targets, servers, slug);
+    const results = await measureAll(servers, slug, db);
 
     const roundTrips = await measureRoundTrips(
-      servers[targets.findIndex((t) => t.id === 'uncached')]!,
+      servers.find((server) => server.target.id === 'uncached')!,
       tag,
     );
     for (const server of servers) await stop(server, children);
 
     const report = render(results, roundTrips, seeded, slug);
     console.log(`\n${report}`);
-    writeFileSync(path.join(__dirname, 'RESULTS.md'), report);
+    const resultsFile = path.join(__dirname, 'RESULTS.md');
+    writeFileSync(resultsFile, report);
+    // The repository's format check covers Markdown too; align the tables the way it wants.
+    execFileSync('pnpm', ['exec', 'prettier', '--write', resultsFile], { stdio: 'ignore' });
     console.log('bench: written to bench/RESULTS.md');
   } finally {
     await cleanup();
@@ -158,33 +170,37 @@ function start(target: Target, children: Set<ChildProcess>): Promise<Started> {
   // Why fork inherits execArgv: this process runs under tsx with the @roadmap/source
   // condition, and the child needs the same loader to import TypeScript workspace sources.
   const child = fork(path.join(__dirname, target.file), [], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...target.env },
+    env: { ...process.env, LOG_LEVEL: 'warn', BENCH_APP_NAME: appName(target), ...target.env },
     execArgv: process.env.BENCH_CPU_PROF
       ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : process.execArgv,
   });
   children.add(child);
-  const waiters: ((count: number) => void)[] = [];
+  const waiters: ((stats: ServerStats) => void)[] = [];
   return new Promise((resolve, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`${target.label} exited with code ${String(code)} before listening`)),
     );
-    child.on('message', (message: { type: string; port?: number; count?: number }) => {
+    child.on('message', (message: { type: string; port?: number } & ServerStats) => {
       if (message.type === 'listening' && message.port) {
         resolve({
+          target,
           child,
           url: `http://127.0.0.1:${message.port}`,
-          queries: (action) =>
+          stats: () =>
             new Promise((done) => {
               waiters.push(done);
-              child.send({ type: action });
+              child.send({ type: 'stats' });
             }),
         });
       }
-      if (message.type === 'queries') waiters.shift()?.(message.count ?? 0);
+      if (message.type === 'stats') waiters.shift()?.(message);
     });
   });
 }
+
+/** The pool's application_name: how postgresCpu() finds this server's backends. */
+const appName = (target: Target) => `bench_${target.id}`;
 
 /** Disconnecting lets the child close its server and pool and exit on its own. */
 async function stop(server: Started, children: Set<ChildProcess>): Promise<void> {
@@ -215,54 +231,75 @@ async function load(
  * measured one after the other would each meet a different background load. Taking turns
  * (raw, uncached, cached, raw, …) and keeping each one's median spreads that noise evenly.
  */
-async function measureAll(
-  targets: Target[],
-  servers: Started[],
-  slug: string,
-): Promise<Measured[]> {
+async function measureAll(servers: Started[], slug: string, db: TestDatabase): Promise<Measured[]> {
   const urls = servers.map((server) => `${server.url}/api/articles/${slug}`);
   console.log(`bench: warm-up, 3s each`);
   for (const url of urls) await load(url, { duration: 3 });
-  for (const server of servers) await server.queries('reset');
 
-  const rounds = targets.map(() => [] as autocannon.Result[]);
+  const totals = servers.map(
+    (): {
+      rps: number[];
+      requests: number;
+      queries: number;
+      nodeCpu: number;
+      /** null when PostgreSQL does not run on this machine. */
+      postgresCpu: number | null;
+      errors: number;
+    } => ({ rps: [], requests: 0, queries: 0, nodeCpu: 0, postgresCpu: 0, errors: 0 }),
+  );
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [i, target] of targets.entries()) {
+    for (const [i, server] of servers.entries()) {
+      const before = {
+        node: await server.stats(),
+        pg: await postgresCpu(db.pool, appName(server.target)),
+      };
       const result = await load(urls[i]!, { duration: DURATION });
-      rounds[i]!.push(result);
+      const after = {
+        node: await server.stats(),
+        pg: await postgresCpu(db.pool, appName(server.target)),
+      };
+      const total = totals[i]!;
+      const pg = cpuBetween(before.pg, after.pg);
+      total.rps.push(result.requests.average);
+      total.requests += result.requests.total;
+      total.queries += after.node.queries - before.node.queries;
+      total.nodeCpu += after.node.cpuMicros - before.node.cpuMicros;
+      total.postgresCpu = total.postgresCpu === null || pg === null ? null : total.postgresCpu + pg;
+      total.errors += result.errors + result.non2xx;
       console.log(
-        `bench: round ${round}/${ROUNDS}, ${target.label}: ${fmt(result.requests.average)} req/s flat out`,
+        `bench: round ${round}/${ROUNDS}, ${server.target.label}: ${fmt(result.requests.average)} req/s flat out`,
       );
     }
   }
 
   const measured: Measured[] = [];
-  for (const [i, target] of targets.entries()) {
-    const runs = rounds[i]!;
-    const queries = await servers[i]!.queries('queries');
-    const maxRps = median(runs.map((run) => run.requests.average));
+  for (const [i, server] of servers.entries()) {
+    const total = totals[i]!;
+    const requests = Math.max(1, total.requests);
+    const maxRps = median(total.rps);
     const fixedRate = Math.max(1, Math.round(maxRps * FIXED_RATE_SHARE));
     const fixed = await load(urls[i]!, { duration: DURATION, overallRate: fixedRate });
     console.log(
-      `bench: ${target.label} at ${fmt(fixedRate)} req/s: p50 ${fmt(fixed.latency.p50, 1)} ms, p99 ${fmt(fixed.latency.p99, 1)} ms`,
+      `bench: ${server.target.label} at ${fmt(fixedRate)} req/s: p50 ${fmt(fixed.latency.p50, 1)} ms, p99 ${fmt(fixed.latency.p99, 1)} ms`,
     );
     measured.push({
-      id: target.id,
-      label: target.label,
+      id: server.target.id,
+      label: server.target.label,
       maxRps,
-      maxRuns: runs.map((run) => run.requests.average),
+      maxRuns: total.rps,
       fixedRate,
       fixedRps: fixed.requests.average,
       p50: fixed.latency.p50,
       p99: fixed.latency.p99,
-      queriesPerRequest: queries / Math.max(1, sum(runs.map((run) => run.requests.total))),
-      errors: sum(runs.map((run) => run.errors + run.non2xx)) + fixed.errors + fixed.non2xx,
+      queriesPerRequest: total.queries / requests,
+      nodeCpu: total.nodeCpu / requests,
+      postgresCpu: total.postgresCpu === null ? null : total.postgresCpu / requests,
+      errors: total.errors + fixed.errors + fixed.non2xx,
     });
   }
   return measured;
 }
 
-const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -274,7 +311,7 @@ interface RoundTrips {
   perRequest: number;
 }
 
-/** Sequential requests, so the counter sees exactly one request's queries at a time. */
+/** Sequential requests, so the count covers exactly these requests' queries. */
 async function measureRoundTrips(server: Started, tag: string): Promise<RoundTrips[]> {
   const token = await registerViewer(server.url);
   const cases: { query: string; signedIn?: boolean }[] = [
@@ -288,7 +325,7 @@ async function measureRoundTrips(server: Started, tag: string): Promise<RoundTri
   for (const { query, signedIn } of cases) {
     const url = `${server.url}/api/articles?${query}`;
     const headers = signedIn ? { authorization: `Token ${token}` } : undefined;
-    await server.queries('reset');
+    const before = await server.stats();
     for (let i = 0; i < ROUND_TRIP_SAMPLES; i++) {
       const res = await fetch(url, { headers });
       if (res.status !== 200)
@@ -296,7 +333,8 @@ async function measureRoundTrips(server: Started, tag: string): Promise<RoundTri
       await res.arrayBuffer();
     }
     const label = `\`?${query}\`${signedIn ? ' (signed in)' : ''}`;
-    results.push({ label, perRequest: (await server.queries('queries')) / ROUND_TRIP_SAMPLES });
+    const after = await server.stats();
+    results.push({ label, perRequest: (after.queries - before.queries) / ROUND_TRIP_SAMPLES });
   }
   return results;
 }
@@ -335,6 +373,7 @@ function render(
   const expressVsRaw = uncached.maxRps / raw.maxRps;
   const cachedVsUncached = cached.maxRps / uncached.maxRps;
   const worstList = Math.max(...roundTrips.map((r) => r.perRequest));
+  const cpu = (r: Measured) => r.nodeCpu + (r.postgresCpu ?? 0);
   const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
   return [
     '# REST API benchmark results',
@@ -348,11 +387,11 @@ function render(
     '',
     '## GET /api/articles/:slug',
     '',
-    `| server | max req/s (median) | rounds | fixed rate (${FIXED_RATE_SHARE * 100}%) | p50 ms | p99 ms | SQL queries / request | errors |`,
-    '|---|---:|---|---:|---:|---:|---:|---:|',
+    `| server | max req/s (median) | rounds | fixed rate (${FIXED_RATE_SHARE * 100}%) | p50 ms | p99 ms | SQL queries / req | Node CPU µs / req | PostgreSQL CPU µs / req | errors |`,
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.label} | ${fmt(r.maxRps)} | ${r.maxRuns.map((rps) => fmt(rps)).join(' / ')} | ${fmt(r.fixedRate)} req/s (got ${fmt(r.fixedRps)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.queriesPerRequest, 2)} | ${r.errors} |`,
+        `| ${r.label} | ${fmt(r.maxRps)} | ${r.maxRuns.map((rps) => fmt(rps)).join(' / ')} | ${fmt(r.fixedRate)} req/s (got ${fmt(r.fixedRps)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.queriesPerRequest, 2)} | ${fmt(r.nodeCpu)} | ${r.postgresCpu === null ? 'n/a' : fmt(r.postgresCpu)} | ${r.errors} |`,
     ),
     '',
     '| claim | target | measured | |',
@@ -361,10 +400,11 @@ function render(
     `| REST API cached / REST API uncached | ≥ 2 | ${fmt(cachedVsUncached, 2)} | ${verdict(cachedVsUncached >= 2)} |`,
     `| GET /api/articles, SQL round trips per request | ≤ 2 | ${fmt(worstList, 2)} (worst case below) | ${verdict(worstList <= 2)} |`,
     '',
-    'Where the uncached gap comes from (not a claim, a decomposition):',
+    'Where the uncached gap comes from (a decomposition, not a claim):',
     '',
-    `- the framework: bare Express / raw = ${fmt(bare.maxRps / raw.maxRps, 2)}`,
-    `- the middleware and service layer: REST API uncached / bare Express = ${fmt(uncached.maxRps / bare.maxRps, 2)}`,
+    `- the framework: bare Express / raw = ${fmt(bare.maxRps / raw.maxRps, 2)} in throughput; ${fmt(bare.nodeCpu - raw.nodeCpu)} µs more Node CPU per request`,
+    `- the middleware and service layer: REST API uncached / bare Express = ${fmt(uncached.maxRps / bare.maxRps, 2)} in throughput; ${fmt(uncached.nodeCpu - bare.nodeCpu)} µs more Node CPU per request`,
+    `- CPU per request (Node + PostgreSQL), which other load on the machine hardly moves: raw ${fmt(cpu(raw))} µs, REST API uncached ${fmt(cpu(uncached))} µs, cached ${fmt(cpu(cached))} µs. When CPU is the bottleneck, throughput ratios follow: raw / uncached CPU = ${fmt(cpu(raw) / cpu(uncached), 2)}, uncached / cached CPU = ${fmt(cpu(uncached) / cpu(cached), 2)}.`,
     '',
     '## GET /api/articles — SQL round trips per request',
     '',
@@ -379,6 +419,7 @@ function render(
     `- **max req/s**: ${CONNECTIONS} connections kept busy, each sending its next request as soon as the last one is answered: the capacity of the server on this machine.`,
     `- **p50 / p99**: measured at ${FIXED_RATE_SHARE * 100}% of that capacity. A saturated server's latency only measures the length of its queue; with headroom it measures the work.`,
     "- **SQL queries / request**: counted on the pool's connections during the flat-out rounds; 0 on the cached line means Redis answered every request.",
+    '- **CPU µs / request**: the server process (`process.cpuUsage()`) and the PostgreSQL backends of its pool (`/proc/<pid>/stat`), over the flat-out rounds, divided by the requests answered.',
     '- PostgreSQL, Redis, the server and autocannon share one machine, so the load generator and the database take CPU from the server: absolute figures are low, the ratios are what carries over to other machines.',
     '',
   ].join('\n');
