@@ -10,6 +10,13 @@ export {
 export { mapPgError } from './db/errors';
 export { countRoundTrips, type RecordedStatement } from './db/round-trips';
 export { ensureDatabase } from './db/ensure-database';
+export {
+  resolveDatabase,
+  startEmbeddedPostgres,
+  portAnswers,
+  type ResolvedDatabase,
+  type ResolveOptions,
+} from './db/resolve-database';
 export { DEFAULT_DATABASE_URL, dataSqlEnvShape, loadDataSqlConfig } from './config';
 export { migrate, MIGRATIONS_DIR, type MigrateOptions, type AppliedMigration } from './db/migrate';
 
