@@ -420,6 +420,7 @@ function render(
     `- **p50 / p99**: measured at ${FIXED_RATE_SHARE * 100}% of that capacity. A saturated server's latency only measures the length of its queue; with headroom it measures the work.`,
     "- **SQL queries / request**: counted on the pool's connections during the flat-out rounds; 0 on the cached line means Redis answered every request.",
     '- **CPU µs / request**: the server process (`process.cpuUsage()`) and the PostgreSQL backends of its pool (`/proc/<pid>/stat`), over the flat-out rounds, divided by the requests answered.',
+    '- The load comes from 127.0.0.1, which the rate limiter exempts by default (`RATE_LIMIT_EXEMPT`), so its Redis round trip per request is not in these figures; request logs are at `warn`, so no log line per request either.',
     '- PostgreSQL, Redis, the server and autocannon share one machine, so the load generator and the database take CPU from the server: absolute figures are low, the ratios are what carries over to other machines.',
     '',
   ].join('\n');
