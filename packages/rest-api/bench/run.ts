@@ -98,7 +98,8 @@ async function main(): Promise<void> {
     // Why: a bulk load leaves no planner statistics and no visibility map; autovacuum would
     // catch up in the middle of the measurements and steal CPU from them.
     await db.pool.query('VACUUM ANALYZE');
-    const { slug, tag } = await pickSamples(db);
+    const samples = await pickSamples(db);
+    const { slug } = samples;
     console.log(`bench: ${seeded}; measuring GET /api/articles/${slug}`);
 
     const env = {
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
 
     const roundTrips = await measureRoundTrips(
       servers.find((server) => server.target.id === 'uncached')!,
-      tag,
+      samples,
     );
     for (const server of servers) await stop(server, children);
 
@@ -149,21 +150,30 @@ async function main(): Promise<void> {
   }
 }
 
-/** The most favorited article that has tags, and the most used tag (for the ?tag= list). */
-async function pickSamples(db: TestDatabase): Promise<{ slug: string; tag: string }> {
-  const articles = await db.pool.query<{ slug: string }>(
-    `SELECT a.slug FROM articles a
+interface Samples {
+  /** The most favorited article that has tags. */
+  slug: string;
+  /** Its author, the most used tag, and the user with the most favorites: list filters. */
+  author: string;
+  tag: string;
+  favoritedBy: string;
+}
+
+async function pickSamples(db: TestDatabase): Promise<Samples> {
+  const { rows } = await db.pool.query<Samples>(
+    `SELECT a.slug, u.username AS author,
+            (SELECT t.name FROM tags t JOIN article_tags at ON at.tag_id = t.id
+              GROUP BY t.name ORDER BY count(*) DESC, t.name LIMIT 1) AS tag,
+            (SELECT fu.username FROM favorites f JOIN users fu ON fu.id = f.user_id
+              GROUP BY fu.username ORDER BY count(*) DESC, fu.username LIMIT 1) AS "favoritedBy"
+       FROM articles a JOIN users u ON u.id = a.author_id
       WHERE EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id)
       ORDER BY a.favorites_count DESC, a.id LIMIT 1`,
   );
-  const tags = await db.pool.query<{ name: string }>(
-    `SELECT t.name FROM tags t JOIN article_tags at ON at.tag_id = t.id
-      GROUP BY t.name ORDER BY count(*) DESC, t.name LIMIT 1`,
-  );
-  const slug = articles.rows[0]?.slug;
-  const tag = tags.rows[0]?.name;
-  if (!slug || !tag) throw new Error('the seed produced no article with tags');
-  return { slug, tag };
+  const samples = rows[0];
+  if (!samples?.tag || !samples.favoritedBy)
+    throw new Error('the seed produced no tagged, favorited article');
+  return samples;
 }
 
 function start(target: Target, children: Set<ChildProcess>): Promise<Started> {
@@ -312,14 +322,16 @@ interface RoundTrips {
 }
 
 /** Sequential requests, so the count covers exactly these requests' queries. */
-async function measureRoundTrips(server: Started, tag: string): Promise<RoundTrips[]> {
+async function measureRoundTrips(server: Started, samples: Samples): Promise<RoundTrips[]> {
   const token = await registerViewer(server.url);
   const cases: { query: string; signedIn?: boolean }[] = [
     { query: 'limit=1' },
     { query: 'limit=20' },
     { query: 'limit=100' },
-    { query: `limit=20&tag=${encodeURIComponent(tag)}` },
-    { query: 'limit=20', signedIn: true },
+    { query: `limit=20&tag=${encodeURIComponent(samples.tag)}` },
+    { query: `limit=20&author=${encodeURIComponent(samples.author)}` },
+    { query: `limit=20&favorited=${encodeURIComponent(samples.favoritedBy)}` },
+    { query: 'limit=20&offset=40', signedIn: true },
   ];
   const results: RoundTrips[] = [];
   for (const { query, signedIn } of cases) {
