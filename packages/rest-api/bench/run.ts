@@ -15,7 +15,7 @@
  * the load from this process. Figures are written to bench/RESULTS.md.
  *
  * Knobs (environment): BENCH_SCALE (data-sql seed scale, default 10: 100k articles, 1M
- * favorites), BENCH_DURATION (seconds per measurement, default 10), BENCH_ROUNDS (default 3),
+ * favorites), BENCH_DURATION (seconds per measurement, default 10), BENCH_ROUNDS (default 5),
  * BENCH_CONNECTIONS (default 10), BENCH_POOL_SIZE (default 10), BENCH_CPU_PROF (a folder: the
  * servers write V8 CPU profiles there).
  */
@@ -42,7 +42,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const FIXED_RATE_SHARE = 0.7;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const LOAD_AT_START = os.loadavg();
 const ROUND_TRIP_SAMPLES = 50;
 
