@@ -47,13 +47,17 @@ export function createArticlesService(deps: ConduitDeps) {
    * Cache-aside read: Redis first; on a miss, PostgreSQL, then remember the anonymous view.
    * Returns the record too when it came from the database (it already has the viewer's flags).
    */
-  async function load(slug: string, viewer: number | null): Promise<{ cached: CachedArticle; fresh?: ArticleRecord }> {
+  async function load(
+    slug: string,
+    viewer: number | null,
+  ): Promise<{ cached: CachedArticle; fresh?: ArticleRecord }> {
     const hit = await cache.get(cacheKeys.article(slug));
     if (hit) return { cached: JSON.parse(hit) as CachedArticle };
     const record = await findArticleBySlug(db, slug, viewer);
     if (!record) throw notFound();
     const cached = anonymousView(record);
-    if (cacheTtlSeconds > 0) await cache.set(cacheKeys.article(slug), JSON.stringify(cached), cacheTtlSeconds);
+    if (cacheTtlSeconds > 0)
+      await cache.set(cacheKeys.article(slug), JSON.stringify(cached), cacheTtlSeconds);
     return { cached, fresh: record };
   }
 
@@ -107,7 +111,11 @@ export function createArticlesService(deps: ConduitDeps) {
    * Loads the article and asks the policy whether this actor may change it. Authorization
    * lives here, not in the route: GraphQL calls the same function and gets the same answer.
    */
-  async function loadForWrite(actor: Actor, slug: string, permission: 'article:update' | 'article:delete') {
+  async function loadForWrite(
+    actor: Actor,
+    slug: string,
+    permission: 'article:update' | 'article:delete',
+  ) {
     assertCan(actor, permission);
     const record = await findArticleBySlug(db, slug, viewerId(actor));
     if (!record) throw notFound();

@@ -7,7 +7,9 @@ import { viewerId, type ConduitDeps } from './deps';
 import { toComment } from './mappers';
 import type { Comment } from './views';
 
-export function createCommentsService(deps: Pick<ConduitDeps, 'db'> & { articles: ArticlesService }) {
+export function createCommentsService(
+  deps: Pick<ConduitDeps, 'db'> & { articles: ArticlesService },
+) {
   const { db, articles } = deps;
 
   /** GET /articles/:slug/comments — oldest first; 404 `article` for an unknown slug. */
@@ -20,7 +22,9 @@ export function createCommentsService(deps: Pick<ConduitDeps, 'db'> & { articles
   async function add(actor: Actor, slug: string, input: NewComment): Promise<Comment> {
     assertCan(actor, 'comment:create');
     const article = await articles.idOf(slug);
-    return toComment(await addComment(db, { articleId: article.id, authorId: viewerId(actor)!, body: input.body }));
+    return toComment(
+      await addComment(db, { articleId: article.id, authorId: viewerId(actor)!, body: input.body }),
+    );
   }
 
   /**

@@ -24,6 +24,10 @@ export async function viewerFlags(
 
 /** The slugs whose cached copies embed this author's profile. */
 export async function slugsByAuthor(db: Db, authorId: number): Promise<string[]> {
-  const { rows } = await query<{ slug: string }>(db, 'SELECT slug FROM articles WHERE author_id = $1', [authorId]);
+  const { rows } = await query<{ slug: string }>(
+    db,
+    'SELECT slug FROM articles WHERE author_id = $1',
+    [authorId],
+  );
   return rows.map((row) => row.slug);
 }

@@ -27,4 +27,6 @@ export const LIMITS = {
  * the database and fail there as a 500. Refused here as a 422 instead.
  */
 export const text = () =>
-  z.string().refine((value) => !value.includes('\u0000'), { error: 'must not contain NUL characters' });
+  z
+    .string()
+    .refine((value) => !value.includes('\u0000'), { error: 'must not contain NUL characters' });

@@ -9,7 +9,12 @@ import type { Article, ArticleListItem, Comment, Profile, UserView } from './vie
 
 /** Repository objects carry ids and Dates; the API shows usernames and ISO strings. */
 export function toProfile(profile: ProfileRecord): Profile {
-  return { username: profile.username, bio: profile.bio, image: profile.image, following: profile.following };
+  return {
+    username: profile.username,
+    bio: profile.bio,
+    image: profile.image,
+    following: profile.following,
+  };
 }
 
 export function toUserView(user: User, token: string): UserView {

@@ -8,7 +8,11 @@ const username = text()
   .max(LIMITS.username)
   .regex(/^[A-Za-z0-9_.-]+$/, { error: "can only contain letters, digits, '_', '.' and '-'" });
 
-const email = text().trim().min(1).max(LIMITS.email).pipe(z.email({ error: 'is invalid' }));
+const email = text()
+  .trim()
+  .min(1)
+  .max(LIMITS.email)
+  .pipe(z.email({ error: 'is invalid' }));
 
 /** `""` and `null` both mean "no bio/image": the spec answers `null` either way. */
 const nullableText = (max: number) =>
@@ -25,9 +29,12 @@ const imageUrl = nullableText(LIMITS.image).refine(
 export const newUserSchema = z.object({
   username,
   email,
-  password: text().min(1).max(LIMITS.password.max).refine((p) => p.length >= LIMITS.password.min, {
-    error: `is too short (minimum is ${LIMITS.password.min} characters)`,
-  }),
+  password: text()
+    .min(1)
+    .max(LIMITS.password.max)
+    .refine((p) => p.length >= LIMITS.password.min, {
+      error: `is too short (minimum is ${LIMITS.password.min} characters)`,
+    }),
 });
 export type NewUser = z.infer<typeof newUserSchema>;
 

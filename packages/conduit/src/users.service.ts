@@ -19,18 +19,30 @@ export function createUsersService(deps: ConduitDeps) {
   /** POST /users. A taken email or username is a 409 from the unique index (no check-then-insert race). */
   async function register(input: NewUser): Promise<UserView> {
     const passwordHash = await auth.passwords.hash(input.password);
-    const user = await insertUser(db, { email: input.email, username: input.username, passwordHash });
+    const user = await insertUser(db, {
+      email: input.email,
+      username: input.username,
+      passwordHash,
+    });
     return withToken(user);
   }
 
   /** POST /users/login. */
   async function login(input: LoginUser, ip: string): Promise<UserView> {
     try {
-      return await withToken(await auth.login({ email: input.email, password: input.password, ip }));
+      return await withToken(
+        await auth.login({ email: input.email, password: input.password, ip }),
+      );
     } catch (error) {
       // Why re-shape: the RealWorld API tests expect exactly {"errors":{"credentials":["invalid"]}}.
       if (error instanceof AppError && error.code === 'invalid_credentials') {
-        throw new AppError({ code: 'invalid_credentials', status: 401, message: 'invalid', field: 'credentials', cause: error });
+        throw new AppError({
+          code: 'invalid_credentials',
+          status: 401,
+          message: 'invalid',
+          field: 'credentials',
+          cause: error,
+        });
       }
       throw error;
     }
@@ -55,10 +67,15 @@ export function createUsersService(deps: ConduitDeps) {
   }
 
   /** PUT /user: only the fields sent change; `bio: ""` or `null` clears the bio. */
-  async function update(actor: Actor, patch: UpdateUser, presentedToken?: string): Promise<UserView> {
+  async function update(
+    actor: Actor,
+    patch: UpdateUser,
+    presentedToken?: string,
+  ): Promise<UserView> {
     assertCan(actor, 'user:update-self');
     const id = viewerId(actor)!;
-    const passwordHash = patch.password === undefined ? undefined : await auth.passwords.hash(patch.password);
+    const passwordHash =
+      patch.password === undefined ? undefined : await auth.passwords.hash(patch.password);
     const user = await updateUser(db, id, {
       email: patch.email,
       username: patch.username,

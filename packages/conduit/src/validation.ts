@@ -24,7 +24,11 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[], skip = 0): 
 }
 
 /** Parses `input` or throws AppError.validation (422) with the RealWorld messages. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, skip = 0): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  skip = 0,
+): z.output<S> {
   // Why reportInput: "missing" and "wrong type" are both invalid_type issues; only the input
   // tells them apart ("can't be blank" vs "must be a string").
   const result = schema.safeParse(input, { reportInput: true });
@@ -50,13 +54,17 @@ function messageFor(issue: z.core.$ZodIssue): string {
       return `must be ${article(issue.expected)}`;
     case 'too_small':
       if (issue.origin === 'string') {
-        return Number(issue.minimum) <= 1 ? BLANK : `is too short (minimum is ${String(issue.minimum)} characters)`;
+        return Number(issue.minimum) <= 1
+          ? BLANK
+          : `is too short (minimum is ${String(issue.minimum)} characters)`;
       }
       if (issue.origin === 'array') return `must have at least ${String(issue.minimum)} items`;
       return `must be greater than or equal to ${String(issue.minimum)}`;
     case 'too_big':
-      if (issue.origin === 'string') return `is too long (maximum is ${String(issue.maximum)} characters)`;
-      if (issue.origin === 'array') return `has too many items (maximum is ${String(issue.maximum)})`;
+      if (issue.origin === 'string')
+        return `is too long (maximum is ${String(issue.maximum)} characters)`;
+      if (issue.origin === 'array')
+        return `has too many items (maximum is ${String(issue.maximum)})`;
       return `must be less than or equal to ${String(issue.maximum)}`;
     case 'invalid_format':
       // Our own messages (regex rules) are kept; zod's defaults ("Invalid string: …") are not.

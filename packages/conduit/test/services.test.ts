@@ -1,7 +1,13 @@
 import { createAuth, loadAuthConfig } from '@roadmap/auth';
 import { migrate } from '@roadmap/data-sql';
 import { AppError } from '@roadmap/kit';
-import { createTestDatabase, createTestRedis, requireServices, type TestDatabase, type TestRedis } from '@roadmap/kit/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  requireServices,
+  type TestDatabase,
+  type TestRedis,
+} from '@roadmap/kit/testing';
 import { createConduit, redisCache, type Conduit } from '../src';
 
 /**
@@ -13,10 +19,22 @@ let cache: TestRedis;
 let conduit: Conduit;
 beforeAll(async () => {
   await requireServices(['postgres', 'redis']);
-  db = await createTestDatabase({ name: 'rest_conduit_services', setup: async (url) => void (await migrate(url)) });
+  db = await createTestDatabase({
+    name: 'rest_conduit_services',
+    setup: async (url) => void (await migrate(url)),
+  });
   cache = await createTestRedis('conduit-services');
-  const auth = createAuth({ pool: db.pool, redis: cache.redis, config: loadAuthConfig({ NODE_ENV: 'test' }) });
-  conduit = createConduit({ db: db.pool, auth, cache: redisCache(cache.redis), cacheTtlSeconds: 60 });
+  const auth = createAuth({
+    pool: db.pool,
+    redis: cache.redis,
+    config: loadAuthConfig({ NODE_ENV: 'test' }),
+  });
+  conduit = createConduit({
+    db: db.pool,
+    auth,
+    cache: redisCache(cache.redis),
+    cacheTtlSeconds: 60,
+  });
 });
 afterAll(async () => {
   await cache?.cleanup();
@@ -24,8 +42,14 @@ afterAll(async () => {
 });
 
 async function actorFor(username: string) {
-  await conduit.users.register({ username, email: `${username}@example.com`, password: 'password123' });
-  const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [username]);
+  await conduit.users.register({
+    username,
+    email: `${username}@example.com`,
+    password: 'password123',
+  });
+  const { rows } = await db.pool.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [
+    username,
+  ]);
   return { userId: rows[0]!.id, role: 'user' as const };
 }
 
@@ -40,32 +64,73 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 
 describe('conduit services', () => {
   it('when a user registers, then the view has a token and null bio/image', async () => {
-    const user = await conduit.users.register({ username: 'svc-jake', email: 'svc-jake@example.com', password: 'password123' });
-    expect(user).toEqual({ username: 'svc-jake', email: 'svc-jake@example.com', bio: null, image: null, token: expect.any(String) });
+    const user = await conduit.users.register({
+      username: 'svc-jake',
+      email: 'svc-jake@example.com',
+      password: 'password123',
+    });
+    expect(user).toEqual({
+      username: 'svc-jake',
+      email: 'svc-jake@example.com',
+      bio: null,
+      image: null,
+      token: expect.any(String),
+    });
   });
 
   it('when someone other than the author edits, then the policy answers 403 naming the article', async () => {
     const author = await actorFor('svc-author');
     const other = await actorFor('svc-other');
-    const article = await conduit.articles.create(author, { title: 'Policy', description: 'd', body: 'b', tagList: [] });
-    const error = await rejection(conduit.articles.update(other, article.slug, { body: 'mine now' }));
-    expect({ status: error.status, details: error.details }).toEqual({ status: 403, details: { article: ['forbidden'] } });
+    const article = await conduit.articles.create(author, {
+      title: 'Policy',
+      description: 'd',
+      body: 'b',
+      tagList: [],
+    });
+    const error = await rejection(
+      conduit.articles.update(other, article.slug, { body: 'mine now' }),
+    );
+    expect({ status: error.status, details: error.details }).toEqual({
+      status: 403,
+      details: { article: ['forbidden'] },
+    });
     const editor = { ...other, role: 'editor' as const };
-    await expect(conduit.articles.update(editor, article.slug, { body: 'moderated' })).resolves.toMatchObject({ body: 'moderated' });
+    await expect(
+      conduit.articles.update(editor, article.slug, { body: 'moderated' }),
+    ).resolves.toMatchObject({ body: 'moderated' });
   });
 
   it('when an anonymous actor writes, then 401 "is missing" from the service itself', async () => {
-    const error = await rejection(conduit.articles.create(null, { title: 't', description: 'd', body: 'b', tagList: [] }));
-    expect({ status: error.status, details: error.details }).toEqual({ status: 401, details: { token: ['is missing'] } });
+    const error = await rejection(
+      conduit.articles.create(null, { title: 't', description: 'd', body: 'b', tagList: [] }),
+    );
+    expect({ status: error.status, details: error.details }).toEqual({
+      status: 401,
+      details: { token: ['is missing'] },
+    });
   });
 
   it('when the same slug is read by two viewers, then each sees their own flags from one cached copy', async () => {
     const author = await actorFor('svc-cached');
     const fan = await actorFor('svc-fan');
-    const { slug } = await conduit.articles.create(author, { title: 'Cached', description: 'd', body: 'b', tagList: [] });
+    const { slug } = await conduit.articles.create(author, {
+      title: 'Cached',
+      description: 'd',
+      body: 'b',
+      tagList: [],
+    });
     await conduit.articles.favorite(fan, slug);
-    expect(await conduit.articles.get(null, slug)).toMatchObject({ favorited: false, favoritesCount: 1 });
-    expect(await conduit.articles.get(fan, slug)).toMatchObject({ favorited: true, favoritesCount: 1 });
-    expect(await conduit.articles.get(author, slug)).toMatchObject({ favorited: false, favoritesCount: 1 });
+    expect(await conduit.articles.get(null, slug)).toMatchObject({
+      favorited: false,
+      favoritesCount: 1,
+    });
+    expect(await conduit.articles.get(fan, slug)).toMatchObject({
+      favorited: true,
+      favoritesCount: 1,
+    });
+    expect(await conduit.articles.get(author, slug)).toMatchObject({
+      favorited: false,
+      favoritesCount: 1,
+    });
   });
 });

@@ -12,7 +12,12 @@ import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
 import { rateLimit } from './http/rate-limit';
 import { malformedUrl } from './http/url-errors';
 import type { RouteContext } from './http/route';
-import { createRegistry, generateDocument, registerOperations, type OpenApiDocument } from './openapi';
+import {
+  createRegistry,
+  generateDocument,
+  registerOperations,
+  type OpenApiDocument,
+} from './openapi';
 import { profilesRoutes } from './profiles.routes';
 import { tagsRoutes } from './tags.routes';
 import { usersRoutes } from './users.routes';

@@ -24,7 +24,10 @@ const articleFields = {
 export const articleSchema = z.object({ ...articleFields, body: z.string() }).openapi('Article');
 const singleArticle = z.object({ article: articleSchema }).openapi('SingleArticleResponse');
 export const multipleArticles = z
-  .object({ articles: z.array(z.object(articleFields).openapi('ArticleListItem')), articlesCount: z.number().int() })
+  .object({
+    articles: z.array(z.object(articleFields).openapi('ArticleListItem')),
+    articlesCount: z.number().int(),
+  })
   .openapi('MultipleArticlesResponse');
 
 /** The query strings as the document shows them: integers with their bounds. */
@@ -48,8 +51,12 @@ const paginationQuery = paginationSchema.extend(pagination);
 const listQuery = listArticlesSchema.extend({
   ...pagination,
   tag: documented(listArticlesSchema.shape.tag, { description: 'Only articles with this tag' }),
-  author: documented(listArticlesSchema.shape.author, { description: 'Only articles by this username' }),
-  favorited: documented(listArticlesSchema.shape.favorited, { description: 'Only articles favorited by this username' }),
+  author: documented(listArticlesSchema.shape.author, {
+    description: 'Only articles by this username',
+  }),
+  favorited: documented(listArticlesSchema.shape.favorited, {
+    description: 'Only articles favorited by this username',
+  }),
 });
 
 export function articlesRoutes(context: RouteContext, conduit: Conduit): void {
@@ -105,7 +112,9 @@ export function articlesRoutes(context: RouteContext, conduit: Conduit): void {
     params: slugParams,
     success: { status: 200, description: 'The article', schema: singleArticle },
     errors: [401, 404, 422],
-    handle: async ({ actor, params }) => ({ article: await conduit.articles.get(actor, params.slug) }),
+    handle: async ({ actor, params }) => ({
+      article: await conduit.articles.get(actor, params.slug),
+    }),
   });
 
   defineRoute(context, {
@@ -117,9 +126,15 @@ export function articlesRoutes(context: RouteContext, conduit: Conduit): void {
     policy: 'article:update',
     params: slugParams,
     body: { name: 'article', schema: documented(updateArticleSchema, 'UpdateArticle') },
-    success: { status: 200, description: 'The updated article (a new title gives a new slug)', schema: singleArticle },
+    success: {
+      status: 200,
+      description: 'The updated article (a new title gives a new slug)',
+      schema: singleArticle,
+    },
     errors: [401, 403, 404, 422],
-    handle: async ({ actor, params, body }) => ({ article: await conduit.articles.update(actor, params.slug, body) }),
+    handle: async ({ actor, params, body }) => ({
+      article: await conduit.articles.update(actor, params.slug, body),
+    }),
   });
 
   defineRoute(context, {
@@ -145,7 +160,9 @@ export function articlesRoutes(context: RouteContext, conduit: Conduit): void {
     params: slugParams,
     success: { status: 200, description: 'The article, favorited', schema: singleArticle },
     errors: [401, 404, 422],
-    handle: async ({ actor, params }) => ({ article: await conduit.articles.favorite(actor, params.slug) }),
+    handle: async ({ actor, params }) => ({
+      article: await conduit.articles.favorite(actor, params.slug),
+    }),
   });
 
   defineRoute(context, {
@@ -156,8 +173,14 @@ export function articlesRoutes(context: RouteContext, conduit: Conduit): void {
     tag: 'Favorites',
     policy: 'article:favorite',
     params: slugParams,
-    success: { status: 200, description: 'The article, no longer favorited', schema: singleArticle },
+    success: {
+      status: 200,
+      description: 'The article, no longer favorited',
+      schema: singleArticle,
+    },
     errors: [401, 404, 422],
-    handle: async ({ actor, params }) => ({ article: await conduit.articles.unfavorite(actor, params.slug) }),
+    handle: async ({ actor, params }) => ({
+      article: await conduit.articles.unfavorite(actor, params.slug),
+    }),
   });
 }

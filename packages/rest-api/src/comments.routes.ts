@@ -13,10 +13,17 @@ const commentSchema = z
   })
   .openapi('Comment');
 const singleComment = z.object({ comment: commentSchema }).openapi('SingleCommentResponse');
-const multipleComments = z.object({ comments: z.array(commentSchema) }).openapi('MultipleCommentsResponse');
+const multipleComments = z
+  .object({ comments: z.array(commentSchema) })
+  .openapi('MultipleCommentsResponse');
 
 const commentParams = slugParams.extend({
-  id: documented(commentIdSchema, { type: 'integer', minimum: 1, description: 'ID of the comment', example: 1 }),
+  id: documented(commentIdSchema, {
+    type: 'integer',
+    minimum: 1,
+    description: 'ID of the comment',
+    example: 1,
+  }),
 });
 
 export function commentsRoutes(context: RouteContext, conduit: Conduit): void {
@@ -31,7 +38,9 @@ export function commentsRoutes(context: RouteContext, conduit: Conduit): void {
     params: slugParams,
     success: { status: 200, description: 'The comments', schema: multipleComments },
     errors: [401, 404, 422],
-    handle: async ({ actor, params }) => ({ comments: await conduit.comments.list(actor, params.slug) }),
+    handle: async ({ actor, params }) => ({
+      comments: await conduit.comments.list(actor, params.slug),
+    }),
   });
 
   defineRoute(context, {
@@ -45,7 +54,9 @@ export function commentsRoutes(context: RouteContext, conduit: Conduit): void {
     body: { name: 'comment', schema: documented(newCommentSchema, 'NewComment') },
     success: { status: 201, description: 'The new comment', schema: singleComment },
     errors: [401, 404, 422],
-    handle: async ({ actor, params, body }) => ({ comment: await conduit.comments.add(actor, params.slug, body) }),
+    handle: async ({ actor, params, body }) => ({
+      comment: await conduit.comments.add(actor, params.slug, body),
+    }),
   });
 
   defineRoute(context, {

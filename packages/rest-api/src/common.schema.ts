@@ -15,9 +15,13 @@ export const profileSchema = z
   .openapi('Profile');
 
 export const usernameParams = z.object({
-  username: text().max(LIMITS.username * 2).openapi({ description: 'Username of the profile', example: 'jake' }),
+  username: text()
+    .max(LIMITS.username * 2)
+    .openapi({ description: 'Username of the profile', example: 'jake' }),
 });
 
 export const slugParams = z.object({
-  slug: text().max(300).openapi({ description: 'Slug of the article', example: 'how-to-train-your-dragon' }),
+  slug: text()
+    .max(300)
+    .openapi({ description: 'Slug of the article', example: 'how-to-train-your-dragon' }),
 });

@@ -7,7 +7,14 @@ const list = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((item) => item.trim()).filter(Boolean)));
+    .transform((value) =>
+      value.trim() === 'none'
+        ? []
+        : value
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean),
+    );
 
 /**
  * Every variable the REST API reads (auth's own are merged in). Checked once at start-up;
@@ -22,7 +29,10 @@ export const restApiConfigShape = {
   /** PostgreSQL connections this process may hold. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Largest JSON body; a bigger one is refused with 413 before it is parsed. */
-  JSON_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb').default('100kb'),
+  JSON_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
+    .default('100kb'),
   /** Origins allowed by CORS: `*` (tokens only, no cookies) or a comma-separated list. */
   CORS_ORIGINS: list('*'),
   /** Requests per client address per window before 429. */
@@ -45,7 +55,9 @@ export const restApiConfigShape = {
 
 export type RestApiConfig = Config<typeof restApiConfigShape>;
 
-export function loadRestApiConfig(env: Record<string, string | undefined> = process.env): RestApiConfig {
+export function loadRestApiConfig(
+  env: Record<string, string | undefined> = process.env,
+): RestApiConfig {
   const config = loadConfig(restApiConfigShape, env);
   loadAuthConfig(env); // refuses to start in production without JWT keys and a session secret
   return config;

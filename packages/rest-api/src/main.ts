@@ -1,6 +1,13 @@
 import { createAuth } from '@roadmap/auth';
 import { createPool } from '@roadmap/data-sql';
-import { createLogger, runMain, startHttpServer, StartupError, probeService, unreachableMessage } from '@roadmap/kit';
+import {
+  createLogger,
+  runMain,
+  startHttpServer,
+  StartupError,
+  probeService,
+  unreachableMessage,
+} from '@roadmap/kit';
 import { Redis } from 'ioredis';
 import { buildApp } from './app';
 import { loadRestApiConfig } from './config';
@@ -15,11 +22,17 @@ runMain(async () => {
 
   // Fail at start-up with one line naming what is down, instead of on the first request.
   for (const name of ['postgres', 'redis'] as const) {
-    const probe = await probeService(name, name === 'postgres' ? config.DATABASE_URL : config.REDIS_URL);
+    const probe = await probeService(
+      name,
+      name === 'postgres' ? config.DATABASE_URL : config.REDIS_URL,
+    );
     if (!probe.ok) throw new StartupError(unreachableMessage(probe));
   }
 
-  const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, applicationName: 'rest-api' });
+  const pool = createPool(config.DATABASE_URL, {
+    max: config.DATABASE_POOL_MAX,
+    applicationName: 'rest-api',
+  });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const auth = createAuth({ pool, redis, config });
   const { app, health } = buildApp({ pool, redis, auth, config, logger });

@@ -18,7 +18,9 @@ export { z };
  */
 export function documented<T extends z.ZodType>(schema: T, nameOrMeta: string | OpenApiMeta): T {
   const copy = schema.clone();
-  return typeof nameOrMeta === 'string' ? copy.openapi(nameOrMeta) : copy.openapi(nameOrMeta as never);
+  return typeof nameOrMeta === 'string'
+    ? copy.openapi(nameOrMeta)
+    : copy.openapi(nameOrMeta as never);
 }
 /** The JSON Schema keywords we set by hand (type, bounds, description, example, format). */
 type OpenApiMeta = Record<string, unknown>;
@@ -28,20 +30,41 @@ export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']
 export const genericErrorSchema = z
   .object({
     errors: z.record(z.string(), z.array(z.string())),
-    requestId: z.string().optional().openapi({ description: 'Echoes the x-request-id header; quote it in bug reports.' }),
+    requestId: z
+      .string()
+      .optional()
+      .openapi({ description: 'Echoes the x-request-id header; quote it in bug reports.' }),
   })
   .openapi('GenericErrorModel', { example: { errors: { title: ["can't be blank"] } } });
 
 /** What each error status means on this API (the descriptions Swagger UI shows). */
 export const ERROR_RESPONSES = {
   400: { description: 'Malformed JSON', example: { errors: { body: ['is not valid JSON'] } } },
-  401: { description: 'Unauthorized: no token, or a bad one', example: { errors: { token: ['is missing'] } } },
-  403: { description: 'Forbidden: the key names the resource', example: { errors: { article: ['forbidden'] } } },
-  404: { description: 'Not found: the key names the resource', example: { errors: { article: ['not found'] } } },
-  409: { description: 'Conflict: the resource already exists', example: { errors: { username: ['has already been taken'] } } },
-  413: { description: 'Body larger than the configured limit', example: { errors: { body: ['is larger than 100kb'] } } },
+  401: {
+    description: 'Unauthorized: no token, or a bad one',
+    example: { errors: { token: ['is missing'] } },
+  },
+  403: {
+    description: 'Forbidden: the key names the resource',
+    example: { errors: { article: ['forbidden'] } },
+  },
+  404: {
+    description: 'Not found: the key names the resource',
+    example: { errors: { article: ['not found'] } },
+  },
+  409: {
+    description: 'Conflict: the resource already exists',
+    example: { errors: { username: ['has already been taken'] } },
+  },
+  413: {
+    description: 'Body larger than the configured limit',
+    example: { errors: { body: ['is larger than 100kb'] } },
+  },
   422: { description: 'Validation failed', example: { errors: { title: ["can't be blank"] } } },
-  429: { description: 'Rate limited; see Retry-After', example: { errors: { request: ['too many requests, retry in 30s'] } } },
+  429: {
+    description: 'Rate limited; see Retry-After',
+    example: { errors: { request: ['too many requests, retry in 30s'] } },
+  },
 } as const;
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;
 
@@ -52,7 +75,8 @@ export function createRegistry(): OpenAPIRegistry {
     type: 'apiKey',
     in: 'header',
     name: 'Authorization',
-    description: 'Send `Token <jwt>` (RealWorld) or `Bearer <jwt>`; the jwt comes from POST /api/users or /api/users/login.',
+    description:
+      'Send `Token <jwt>` (RealWorld) or `Bearer <jwt>`; the jwt comes from POST /api/users or /api/users/login.',
   });
   return registry;
 }
@@ -85,7 +109,9 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     operationId: 'Liveness',
     summary: 'Liveness: the process answers',
     tags: ['Operations'],
-    responses: { 200: { description: 'Alive', content: { 'application/json': { schema: health } } } },
+    responses: {
+      200: { description: 'Alive', content: { 'application/json': { schema: health } } },
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -94,8 +120,14 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     summary: 'Readiness: PostgreSQL and Redis answer',
     tags: ['Operations'],
     responses: {
-      200: { description: 'Ready', content: { 'application/json': { schema: health.passthrough() } } },
-      503: { description: 'A dependency is down (named in the body)', content: { 'application/json': { schema: health.passthrough() } } },
+      200: {
+        description: 'Ready',
+        content: { 'application/json': { schema: health.passthrough() } },
+      },
+      503: {
+        description: 'A dependency is down (named in the body)',
+        content: { 'application/json': { schema: health.passthrough() } },
+      },
     },
   });
   registry.registerPath({
@@ -104,6 +136,11 @@ export function registerOperations(registry: OpenAPIRegistry): void {
     operationId: 'OpenApiDocument',
     summary: 'This document',
     tags: ['Operations'],
-    responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({}).passthrough() } } } },
+    responses: {
+      200: {
+        description: 'OpenAPI 3.1',
+        content: { 'application/json': { schema: z.object({}).passthrough() } },
+      },
+    },
   });
 }

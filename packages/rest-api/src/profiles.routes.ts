@@ -17,7 +17,9 @@ export function profilesRoutes(context: RouteContext, conduit: Conduit): void {
     params: usernameParams,
     success: { status: 200, description: 'The profile', schema: profileResponse },
     errors: [401, 404, 422],
-    handle: async ({ actor, params }) => ({ profile: await conduit.profiles.get(actor, params.username) }),
+    handle: async ({ actor, params }) => ({
+      profile: await conduit.profiles.get(actor, params.username),
+    }),
   });
 
   defineRoute(context, {
@@ -30,7 +32,9 @@ export function profilesRoutes(context: RouteContext, conduit: Conduit): void {
     params: usernameParams,
     success: { status: 200, description: 'The profile, now followed', schema: profileResponse },
     errors: [401, 404, 422],
-    handle: async ({ actor, params }) => ({ profile: await conduit.profiles.follow(actor, params.username) }),
+    handle: async ({ actor, params }) => ({
+      profile: await conduit.profiles.follow(actor, params.username),
+    }),
   });
 
   defineRoute(context, {
@@ -41,8 +45,14 @@ export function profilesRoutes(context: RouteContext, conduit: Conduit): void {
     tag: 'Profile',
     policy: 'profile:follow',
     params: usernameParams,
-    success: { status: 200, description: 'The profile, no longer followed', schema: profileResponse },
+    success: {
+      status: 200,
+      description: 'The profile, no longer followed',
+      schema: profileResponse,
+    },
     errors: [401, 404, 422],
-    handle: async ({ actor, params }) => ({ profile: await conduit.profiles.unfollow(actor, params.username) }),
+    handle: async ({ actor, params }) => ({
+      profile: await conduit.profiles.unfollow(actor, params.username),
+    }),
   });
 }

@@ -57,7 +57,9 @@ export function usersRoutes(context: RouteContext, conduit: Conduit): void {
     policy: 'user:read-self',
     success: { status: 200, description: 'The logged-in user', schema: userResponse },
     errors: [401],
-    handle: async ({ actor, req }) => ({ user: await conduit.users.current(actor, presentedToken(req)) }),
+    handle: async ({ actor, req }) => ({
+      user: await conduit.users.current(actor, presentedToken(req)),
+    }),
   });
 
   defineRoute(context, {
@@ -70,6 +72,8 @@ export function usersRoutes(context: RouteContext, conduit: Conduit): void {
     body: { name: 'user', schema: documented(updateUserSchema, 'UpdateUser') },
     success: { status: 200, description: 'The updated user', schema: userResponse },
     errors: [401, 409, 422],
-    handle: async ({ actor, body, req }) => ({ user: await conduit.users.update(actor, body, presentedToken(req)) }),
+    handle: async ({ actor, body, req }) => ({
+      user: await conduit.users.update(actor, body, presentedToken(req)),
+    }),
   });
 }

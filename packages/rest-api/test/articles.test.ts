@@ -1,4 +1,11 @@
-import { createArticle, registerUser, startApi, unique, type TestApi, type TestUser } from './helpers';
+import {
+  createArticle,
+  registerUser,
+  startApi,
+  unique,
+  type TestApi,
+  type TestUser,
+} from './helpers';
 
 let t: TestApi;
 let author: TestUser;
@@ -22,7 +29,14 @@ describe('POST /api/articles', () => {
       .http()
       .post('/api/articles')
       .set(author.auth)
-      .send({ article: { title, description: 'Ever wonder how?', body: 'You have to believe', tagList: ['zeta', 'alpha', 'zeta'] } })
+      .send({
+        article: {
+          title,
+          description: 'Ever wonder how?',
+          body: 'You have to believe',
+          tagList: ['zeta', 'alpha', 'zeta'],
+        },
+      })
       .expect(201);
     expect(res.body).toEqual({
       article: {
@@ -61,7 +75,11 @@ describe('POST /api/articles', () => {
     ['title', { title: 'x'.repeat(201) }, 'is too long (maximum is 200 characters)'],
     ['tagList', { tagList: 'not-a-list' }, 'must be an array'],
     ['tagList', { tagList: [''] }, "can't be blank"],
-    ['tagList', { tagList: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'has too many items (maximum is 20)'],
+    [
+      'tagList',
+      { tagList: Array.from({ length: 21 }, (_, i) => `t${i}`) },
+      'has too many items (maximum is 20)',
+    ],
   ])('when %s is %j, then 422 with the spec message', async (field, override, message) => {
     const res = await t
       .http()
@@ -87,15 +105,21 @@ describe('GET /api/articles/:slug', () => {
   it('when the slug exists, then 200 for anyone; favorited/following follow the viewer', async () => {
     const { slug } = await createArticle(t, author, { tagList: ['read'] });
     const anonymous = await t.http().get(`/api/articles/${slug}`).expect(200);
-    expect(anonymous.body).toMatchObject({ article: { slug, body: 'body', favorited: false, author: { following: false } } });
+    expect(anonymous.body).toMatchObject({
+      article: { slug, body: 'body', favorited: false, author: { following: false } },
+    });
 
     await t.http().post(`/api/profiles/${author.username}/follow`).set(reader.auth).expect(200);
     await t.http().post(`/api/articles/${slug}/favorite`).set(reader.auth).expect(200);
     const asReader = await t.http().get(`/api/articles/${slug}`).set(reader.auth).expect(200);
-    expect(asReader.body).toMatchObject({ article: { favorited: true, favoritesCount: 1, author: { following: true } } });
+    expect(asReader.body).toMatchObject({
+      article: { favorited: true, favoritesCount: 1, author: { following: true } },
+    });
     // The cached copy must not leak the reader's flags to anyone else.
     const again = await t.http().get(`/api/articles/${slug}`).expect(200);
-    expect(again.body).toMatchObject({ article: { favorited: false, favoritesCount: 1, author: { following: false } } });
+    expect(again.body).toMatchObject({
+      article: { favorited: false, favoritesCount: 1, author: { following: false } },
+    });
     await t.http().delete(`/api/profiles/${author.username}/follow`).set(reader.auth).expect(200);
   });
 
@@ -105,7 +129,10 @@ describe('GET /api/articles/:slug', () => {
   });
 
   it('when the slug is absurdly long, then 422, not a query', async () => {
-    const res = await t.http().get(`/api/articles/${'a'.repeat(400)}`).expect(422);
+    const res = await t
+      .http()
+      .get(`/api/articles/${'a'.repeat(400)}`)
+      .expect(422);
     expect(res.body).toMatchObject({ errors: { slug: [expect.any(String)] } });
   });
 });
@@ -116,7 +143,10 @@ describe('GET /api/articles (list) and /api/articles/feed', () => {
   const tag = unique('tag');
   beforeAll(async () => {
     lister = await registerUser(t, 'lister');
-    for (const n of [1, 2, 3]) slugs.push((await createArticle(t, lister, { title: unique(`List ${n} `), tagList: [tag] })).slug);
+    for (const n of [1, 2, 3])
+      slugs.push(
+        (await createArticle(t, lister, { title: unique(`List ${n} `), tagList: [tag] })).slug,
+      );
     await t.http().post(`/api/articles/${slugs[0]!}/favorite`).set(reader.auth).expect(200);
   });
 
@@ -129,15 +159,27 @@ describe('GET /api/articles (list) and /api/articles/feed', () => {
   });
 
   it('when paginated with limit and offset, then the page moves and the count stays', async () => {
-    const res = await t.http().get('/api/articles').query({ author: lister.username, limit: 1, offset: 1 }).expect(200);
+    const res = await t
+      .http()
+      .get('/api/articles')
+      .query({ author: lister.username, limit: 1, offset: 1 })
+      .expect(200);
     expect(res.body).toMatchObject({ articlesCount: 3, articles: [{ slug: slugs[1] }] });
   });
 
   it('when filtered by tag and by favorited, then only the matching articles', async () => {
     const byTag = await t.http().get('/api/articles').query({ tag }).expect(200);
     expect((byTag.body as { articlesCount: number }).articlesCount).toBe(3);
-    const byFav = await t.http().get('/api/articles').query({ favorited: reader.username, author: lister.username }).set(reader.auth).expect(200);
-    expect(byFav.body).toMatchObject({ articlesCount: 1, articles: [{ slug: slugs[0], favorited: true, favoritesCount: 1 }] });
+    const byFav = await t
+      .http()
+      .get('/api/articles')
+      .query({ favorited: reader.username, author: lister.username })
+      .set(reader.auth)
+      .expect(200);
+    expect(byFav.body).toMatchObject({
+      articlesCount: 1,
+      articles: [{ slug: slugs[0], favorited: true, favoritesCount: 1 }],
+    });
   });
 
   it('when the filter names nobody, then an empty page, not an error', async () => {
@@ -164,8 +206,16 @@ describe('GET /api/articles (list) and /api/articles/feed', () => {
     const empty = await t.http().get('/api/articles/feed').set(follower.auth).expect(200);
     expect(empty.body).toEqual({ articles: [], articlesCount: 0 });
     await t.http().post(`/api/profiles/${lister.username}/follow`).set(follower.auth).expect(200);
-    const feed = await t.http().get('/api/articles/feed').query({ limit: 2 }).set(follower.auth).expect(200);
-    const body = feed.body as { articles: { slug: string; author: { following: boolean } }[]; articlesCount: number };
+    const feed = await t
+      .http()
+      .get('/api/articles/feed')
+      .query({ limit: 2 })
+      .set(follower.auth)
+      .expect(200);
+    const body = feed.body as {
+      articles: { slug: string; author: { following: boolean } }[];
+      articlesCount: number;
+    };
     expect(body.articlesCount).toBe(3);
     expect(body.articles.map((a) => a.slug)).toEqual([slugs[2], slugs[1]]);
     expect(body.articles.every((a) => a.author.following)).toBe(true);
@@ -174,7 +224,12 @@ describe('GET /api/articles (list) and /api/articles/feed', () => {
   it('when the feed is asked for without a token or with a bad limit, then 401 / 422', async () => {
     const anonymous = await t.http().get('/api/articles/feed').expect(401);
     expect(anonymous.body).toMatchObject({ errors: { token: ['is missing'] } });
-    const bad = await t.http().get('/api/articles/feed').query({ limit: 'x' }).set(reader.auth).expect(422);
+    const bad = await t
+      .http()
+      .get('/api/articles/feed')
+      .query({ limit: 'x' })
+      .set(reader.auth)
+      .expect(422);
     expect(bad.body).toMatchObject({ errors: { limit: [expect.any(String)] } });
   });
 });
@@ -185,18 +240,41 @@ describe('PUT and DELETE /api/articles/:slug', () => {
       .http()
       .post('/api/articles')
       .set(author.auth)
-      .send({ article: { title: unique('Update me '), description: 'd', body: 'old', tagList: ['a', 'b'] } })
+      .send({
+        article: {
+          title: unique('Update me '),
+          description: 'd',
+          body: 'old',
+          tagList: ['a', 'b'],
+        },
+      })
       .expect(201);
-    const before = (created.body as { article: { slug: string; createdAt: string; updatedAt: string } }).article;
-    const res = await t.http().put(`/api/articles/${before.slug}`).set(author.auth).send({ article: { body: 'new' } }).expect(200);
-    expect(res.body).toMatchObject({ article: { slug: before.slug, body: 'new', tagList: ['a', 'b'], createdAt: before.createdAt } });
-    expect((res.body as { article: { updatedAt: string } }).article.updatedAt).not.toBe(before.updatedAt);
+    const before = (
+      created.body as { article: { slug: string; createdAt: string; updatedAt: string } }
+    ).article;
+    const res = await t
+      .http()
+      .put(`/api/articles/${before.slug}`)
+      .set(author.auth)
+      .send({ article: { body: 'new' } })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      article: { slug: before.slug, body: 'new', tagList: ['a', 'b'], createdAt: before.createdAt },
+    });
+    expect((res.body as { article: { updatedAt: string } }).article.updatedAt).not.toBe(
+      before.updatedAt,
+    );
   });
 
   it('when the title changes, then the slug follows it and the old slug is gone', async () => {
     const { slug } = await createArticle(t, author);
     const title = unique('Brand new title ');
-    const res = await t.http().put(`/api/articles/${slug}`).set(author.auth).send({ article: { title } }).expect(200);
+    const res = await t
+      .http()
+      .put(`/api/articles/${slug}`)
+      .set(author.auth)
+      .send({ article: { title } })
+      .expect(200);
     const next = (res.body as { article: { slug: string } }).article.slug;
     expect(next).toMatch(/^brand-new-title-/);
     await t.http().get(`/api/articles/${slug}`).expect(404);
@@ -205,15 +283,30 @@ describe('PUT and DELETE /api/articles/:slug', () => {
 
   it('when tagList is [] then tags are removed; when null, then 422', async () => {
     const { slug } = await createArticle(t, author, { tagList: ['x'] });
-    const cleared = await t.http().put(`/api/articles/${slug}`).set(author.auth).send({ article: { tagList: [] } }).expect(200);
+    const cleared = await t
+      .http()
+      .put(`/api/articles/${slug}`)
+      .set(author.auth)
+      .send({ article: { tagList: [] } })
+      .expect(200);
     expect(cleared.body).toMatchObject({ article: { tagList: [] } });
-    const bad = await t.http().put(`/api/articles/${slug}`).set(author.auth).send({ article: { tagList: null } }).expect(422);
+    const bad = await t
+      .http()
+      .put(`/api/articles/${slug}`)
+      .set(author.auth)
+      .send({ article: { tagList: null } })
+      .expect(422);
     expect(bad.body).toMatchObject({ errors: { tagList: ["can't be blank"] } });
   });
 
   it('when someone else updates or deletes, then 403 {"article":["forbidden"]} and nothing changes', async () => {
     const { slug } = await createArticle(t, author);
-    const put = await t.http().put(`/api/articles/${slug}`).set(reader.auth).send({ article: { body: 'hijacked' } }).expect(403);
+    const put = await t
+      .http()
+      .put(`/api/articles/${slug}`)
+      .set(reader.auth)
+      .send({ article: { body: 'hijacked' } })
+      .expect(403);
     expect(put.body).toMatchObject({ errors: { article: ['forbidden'] } });
     const del = await t.http().delete(`/api/articles/${slug}`).set(reader.auth).expect(403);
     expect(del.body).toMatchObject({ errors: { article: ['forbidden'] } });
@@ -228,7 +321,11 @@ describe('PUT and DELETE /api/articles/:slug', () => {
       ['post', '/api/articles/nope-nope/favorite'],
       ['delete', '/api/articles/nope-nope/favorite'],
     ] as const) {
-      const res = await t.http()[method](path).set(author.auth).send({ article: { body: 'x' } }).expect(404);
+      const res = await t
+        .call(method, path)
+        .set(author.auth)
+        .send({ article: { body: 'x' } })
+        .expect(404);
       expect(res.body).toMatchObject({ errors: { article: ['not found'] } });
     }
   });
@@ -247,7 +344,12 @@ describe('PUT and DELETE /api/articles/:slug', () => {
 
   it('when the update body is invalid, then 422', async () => {
     const { slug } = await createArticle(t, author);
-    const res = await t.http().put(`/api/articles/${slug}`).set(author.auth).send({ article: { title: '' } }).expect(422);
+    const res = await t
+      .http()
+      .put(`/api/articles/${slug}`)
+      .set(author.auth)
+      .send({ article: { title: '' } })
+      .expect(422);
     expect(res.body).toMatchObject({ errors: { title: ["can't be blank"] } });
   });
 
@@ -265,10 +367,20 @@ describe('favorites', () => {
   it('when favorited twice and unfavorited, then the count goes 1, 1, 0', async () => {
     const { slug } = await createArticle(t, author);
     const one = await t.http().post(`/api/articles/${slug}/favorite`).set(reader.auth).expect(200);
-    expect(one.body).toMatchObject({ article: { favorited: true, favoritesCount: 1, body: 'body' } });
-    const twice = await t.http().post(`/api/articles/${slug}/favorite`).set(reader.auth).expect(200);
+    expect(one.body).toMatchObject({
+      article: { favorited: true, favoritesCount: 1, body: 'body' },
+    });
+    const twice = await t
+      .http()
+      .post(`/api/articles/${slug}/favorite`)
+      .set(reader.auth)
+      .expect(200);
     expect(twice.body).toMatchObject({ article: { favorited: true, favoritesCount: 1 } });
-    const none = await t.http().delete(`/api/articles/${slug}/favorite`).set(reader.auth).expect(200);
+    const none = await t
+      .http()
+      .delete(`/api/articles/${slug}/favorite`)
+      .set(reader.auth)
+      .expect(200);
     expect(none.body).toMatchObject({ article: { favorited: false, favoritesCount: 0 } });
   });
 });

@@ -28,7 +28,12 @@ describe('cache-aside for GET /api/articles/:slug', () => {
     await t.http().post(`/api/articles/${slug}/favorite`).set(reader.auth).expect(200);
     await t.http().get(`/api/articles/${slug}`).set(reader.auth).expect(200);
     const entry = await cached(slug);
-    expect(entry?.article).toMatchObject({ slug, favorited: false, favoritesCount: 1, author: { following: false } });
+    expect(entry?.article).toMatchObject({
+      slug,
+      favorited: false,
+      favoritesCount: 1,
+      author: { following: false },
+    });
   });
 
   it('when the cache is primed, then reads are served from it (a row changed behind its back is not seen)', async () => {
@@ -43,7 +48,12 @@ describe('cache-aside for GET /api/articles/:slug', () => {
   it('when the article is updated through the API, then the next read is fresh', async () => {
     const { slug } = await createArticle(t, author);
     await t.http().get(`/api/articles/${slug}`).expect(200);
-    await t.http().put(`/api/articles/${slug}`).set(author.auth).send({ article: { body: 'updated' } }).expect(200);
+    await t
+      .http()
+      .put(`/api/articles/${slug}`)
+      .set(author.auth)
+      .send({ article: { body: 'updated' } })
+      .expect(200);
     const res = await t.http().get(`/api/articles/${slug}`).expect(200);
     expect(res.body).toMatchObject({ article: { body: 'updated' } });
   });
@@ -67,11 +77,16 @@ describe('cache-aside for GET /api/articles/:slug', () => {
     expect(await cached(slug)).toBeNull();
   });
 
-  it("when the author changes their bio, then cached articles show the new bio", async () => {
+  it('when the author changes their bio, then cached articles show the new bio', async () => {
     const writer = await registerUser(t, 'bio');
     const { slug } = await createArticle(t, writer);
     await t.http().get(`/api/articles/${slug}`).expect(200);
-    await t.http().put('/api/user').set(writer.auth).send({ user: { bio: 'new bio' } }).expect(200);
+    await t
+      .http()
+      .put('/api/user')
+      .set(writer.auth)
+      .send({ user: { bio: 'new bio' } })
+      .expect(200);
     const res = await t.http().get(`/api/articles/${slug}`).expect(200);
     expect(res.body).toMatchObject({ article: { author: { bio: 'new bio' } } });
   });
@@ -108,7 +123,13 @@ describe('cache-aside for GET /api/tags', () => {
 describe('when Redis is down', () => {
   it('then reads still answer from PostgreSQL and /readyz says which dependency failed', async () => {
     // A client that can never connect and fails every command at once (no offline queue).
-    const dead = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const dead = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     const degraded = buildApp({ pool: t.db.pool, redis: dead });
     try {
       const { slug } = await createArticle(t, author, { tagList: ['still-there'] });

@@ -25,7 +25,9 @@ describe('configuration', () => {
       RATE_LIMIT_EXEMPT: '',
       TRUST_PROXY: '1',
     });
-    expect(loadRestApiConfig({ NODE_ENV: 'test', RATE_LIMIT_EXEMPT: 'none' }).RATE_LIMIT_EXEMPT).toEqual([]);
+    expect(
+      loadRestApiConfig({ NODE_ENV: 'test', RATE_LIMIT_EXEMPT: 'none' }).RATE_LIMIT_EXEMPT,
+    ).toEqual([]);
     expect(config).toMatchObject({
       PORT: 8081,
       CORS_ORIGINS: ['http://localhost:4200', 'https://conduit.example'],
@@ -35,9 +37,14 @@ describe('configuration', () => {
   });
 
   it('when a value is wrong, then one error names every bad variable', () => {
-    expect(() => loadRestApiConfig({ NODE_ENV: 'test', PORT: 'eighty', REDIS_URL: 'http://x', JSON_BODY_LIMIT: 'lots' })).toThrow(
-      /PORT.*REDIS_URL.*JSON_BODY_LIMIT|PORT.*JSON_BODY_LIMIT.*REDIS_URL/,
-    );
+    expect(() =>
+      loadRestApiConfig({
+        NODE_ENV: 'test',
+        PORT: 'eighty',
+        REDIS_URL: 'http://x',
+        JSON_BODY_LIMIT: 'lots',
+      }),
+    ).toThrow(/PORT.*REDIS_URL.*JSON_BODY_LIMIT|PORT.*JSON_BODY_LIMIT.*REDIS_URL/);
   });
 
   it('when NODE_ENV is production without JWT keys and a session secret, then start-up is refused', () => {

@@ -42,24 +42,46 @@ describe('HTTP hardening', () => {
       .expect(204);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-allow-headers']).toMatch(/Authorization/i);
-    const simple = await t.http().get('/api/tags').set('Origin', 'http://localhost:4200').expect(200);
+    const simple = await t
+      .http()
+      .get('/api/tags')
+      .set('Origin', 'http://localhost:4200')
+      .expect(200);
     expect(simple.headers['access-control-allow-origin']).toBe('*');
     expect(simple.headers['access-control-expose-headers']).toMatch(/ETag/);
   });
 
   it('when the same GET is repeated with If-None-Match, then 304 without a body; after a change, 200 again', async () => {
     const user = await registerUser(t, 'etag');
-    const created = await t.http().post('/api/articles').set(user.auth).send({ article: { title: 'Etag article', description: 'd', body: 'b' } }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/articles')
+      .set(user.auth)
+      .send({ article: { title: 'Etag article', description: 'd', body: 'b' } })
+      .expect(201);
     const { slug } = (created.body as { article: { slug: string } }).article;
     const first = await t.http().get(`/api/articles/${slug}`).expect(200);
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^W\/".+"$/);
     expect(first.headers.vary).toMatch(/Authorization/);
     expect(first.headers['cache-control']).toBe('no-cache');
-    const again = await t.http().get(`/api/articles/${slug}`).set('If-None-Match', etag).expect(304);
+    const again = await t
+      .http()
+      .get(`/api/articles/${slug}`)
+      .set('If-None-Match', etag)
+      .expect(304);
     expect(again.text).toBe('');
-    await t.http().put(`/api/articles/${slug}`).set(user.auth).send({ article: { body: 'changed' } }).expect(200);
-    const changed = await t.http().get(`/api/articles/${slug}`).set('If-None-Match', etag).expect(200);
+    await t
+      .http()
+      .put(`/api/articles/${slug}`)
+      .set(user.auth)
+      .send({ article: { body: 'changed' } })
+      .expect(200);
+    const changed = await t
+      .http()
+      .get(`/api/articles/${slug}`)
+      .set('If-None-Match', etag)
+      .expect(200);
     expect(changed.body).toMatchObject({ article: { body: 'changed' } });
     expect(changed.headers.etag).not.toBe(etag);
   });
@@ -68,13 +90,26 @@ describe('HTTP hardening', () => {
     const user = await registerUser(t, 'session');
     const origin = 'http://localhost:3000';
     const agent = request.agent(t.api.app);
-    const login = await agent.post('/auth/session/login').set('Origin', origin).send({ email: user.email, password: user.password }).expect(200);
+    const login = await agent
+      .post('/auth/session/login')
+      .set('Origin', origin)
+      .send({ email: user.email, password: user.password })
+      .expect(200);
     const { csrfToken } = login.body as { csrfToken: string };
     const me = await agent.get('/api/user').expect(200);
     expect(me.body).toMatchObject({ user: { username: user.username, token: expect.any(String) } });
-    const refused = await agent.put('/api/user').set('Origin', origin).send({ user: { bio: 'via session' } }).expect(403);
+    const refused = await agent
+      .put('/api/user')
+      .set('Origin', origin)
+      .send({ user: { bio: 'via session' } })
+      .expect(403);
     expect(refused.body).toMatchObject({ errors: { csrf: ['is invalid'] } });
-    const ok = await agent.put('/api/user').set('Origin', origin).set('x-csrf-token', csrfToken).send({ user: { bio: 'via session' } }).expect(200);
+    const ok = await agent
+      .put('/api/user')
+      .set('Origin', origin)
+      .set('x-csrf-token', csrfToken)
+      .send({ user: { bio: 'via session' } })
+      .expect(200);
     expect(ok.body).toMatchObject({ user: { bio: 'via session' } });
   });
 });
@@ -83,7 +118,11 @@ describe('rate limiting (Redis-backed)', () => {
   let limited: TestApi;
   beforeAll(async () => {
     // Loopback is exempt by default; this app exempts nobody and allows 3 requests a minute.
-    limited = await startApi('ratelimit', { RATE_LIMIT_MAX: 3, RATE_LIMIT_WINDOW_SECONDS: 60, RATE_LIMIT_EXEMPT: [] });
+    limited = await startApi('ratelimit', {
+      RATE_LIMIT_MAX: 3,
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+      RATE_LIMIT_EXEMPT: [],
+    });
   });
   afterAll(async () => {
     await limited?.stop();
@@ -98,7 +137,9 @@ describe('rate limiting (Redis-backed)', () => {
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(res.body).toMatchObject({ errors: { request: [expect.stringContaining('too many requests')] } });
+    expect(res.body).toMatchObject({
+      errors: { request: [expect.stringContaining('too many requests')] },
+    });
     // The counter lives in Redis under this file's prefix.
     const keys = await limited.cache.redis.keys('*');
     expect(keys.some((key) => key.includes('ratelimit:'))).toBe(true);

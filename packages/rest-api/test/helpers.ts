@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { MIGRATIONS_DIR, migrate } from '@roadmap/data-sql';
-import { createTestDatabase, createTestRedis, requireServices, type TestDatabase, type TestRedis } from '@roadmap/kit/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  requireServices,
+  type TestDatabase,
+  type TestRedis,
+} from '@roadmap/kit/testing';
 import request from 'supertest';
 import { buildApp, type AppConfig, type RestApp } from '../src/app';
 
@@ -10,12 +16,19 @@ export interface TestApi {
   db: TestDatabase;
   cache: TestRedis;
   http: () => ReturnType<typeof request>;
+  /** `t.call('put', url)` = `t.http().put(url)`, for tests that loop over methods. */
+  call: (method: 'get' | 'post' | 'put' | 'delete', url: string) => request.Test;
   stop: () => Promise<void>;
 }
 
 /** Migrations change → a new template database (migrating once, copying per file is cheap). */
 const migrationsKey = createHash('sha256')
-  .update(readdirSync(MIGRATIONS_DIR).sort().map((file) => readFileSync(`${MIGRATIONS_DIR}/${file}`, 'utf8')).join('\n'))
+  .update(
+    readdirSync(MIGRATIONS_DIR)
+      .sort()
+      .map((file) => readFileSync(`${MIGRATIONS_DIR}/${file}`, 'utf8'))
+      .join('\n'),
+  )
   .digest('hex')
   .slice(0, 12);
 
@@ -37,6 +50,7 @@ export async function startApi(name: string, config: Partial<AppConfig> = {}): P
     db,
     cache,
     http: () => request(api.app),
+    call: (method, url) => request(api.app)[method](url),
     stop: async () => {
       await api.close();
       await cache.cleanup();
@@ -64,7 +78,11 @@ export async function registerUser(t: TestApi, prefix = 'user'): Promise<TestUse
   const username = unique(prefix);
   const email = `${username}@example.com`;
   const password = 'correct horse battery';
-  const res = await t.http().post('/api/users').send({ user: { username, email, password } }).expect(201);
+  const res = await t
+    .http()
+    .post('/api/users')
+    .send({ user: { username, email, password } })
+    .expect(201);
   const token = (res.body as { user: { token: string } }).user.token;
   return { username, email, password, token, auth: { Authorization: `Token ${token}` } };
 }

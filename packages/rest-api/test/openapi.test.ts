@@ -21,14 +21,22 @@ interface Layer {
  * Every route Express will answer, as "METHOD /path", found by walking the router tree. A router
  * mounted under a prefix would hide its prefix from this walk, so that is reported too.
  */
-function expressRoutes(stack: Layer[], found = new Set<string>(), problems: string[] = []): { found: Set<string>; problems: string[] } {
+function expressRoutes(
+  stack: Layer[],
+  found = new Set<string>(),
+  problems: string[] = [],
+): { found: Set<string>; problems: string[] } {
   for (const layer of stack) {
     if (layer.route) {
       for (const method of Object.keys(layer.route.methods)) {
-        if (method !== '_all') found.add(`${method.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+        if (method !== '_all')
+          found.add(`${method.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
       }
     } else if (layer.handle.stack) {
-      if (!layer.slash) problems.push(`router "${layer.name}" is mounted under a path prefix; mount routers at the root`);
+      if (!layer.slash)
+        problems.push(
+          `router "${layer.name}" is mounted under a path prefix; mount routers at the root`,
+        );
       expressRoutes(layer.handle.stack, found, problems);
     }
   }
@@ -51,7 +59,9 @@ describe('the OpenAPI document', () => {
     const documented = Object.entries(t.api.document.paths ?? {})
       .flatMap(([path, item]) =>
         Object.keys(item as object)
-          .filter((key) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(key))
+          .filter((key) =>
+            ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(key),
+          )
           .map((method) => `${method.toUpperCase()} ${path}`),
       )
       .sort();
@@ -60,9 +70,11 @@ describe('the OpenAPI document', () => {
     expect(served).toEqual(documented);
   });
 
-  it('when its operations are listed, then they are exactly the RealWorld spec\'s, under /api', () => {
+  it("when its operations are listed, then they are exactly the RealWorld spec's, under /api", () => {
     const operations = Object.entries(t.api.document.paths ?? {}).flatMap(([path, item]) =>
-      Object.entries(item as Record<string, { operationId?: string }>).map(([method, op]) => `${op.operationId} ${method.toUpperCase()} ${path}`),
+      Object.entries(item as Record<string, { operationId?: string }>).map(
+        ([method, op]) => `${op.operationId} ${method.toUpperCase()} ${path}`,
+      ),
     );
     // The operationIds and paths of specs/api/openapi.yml (its server URL ends in /api).
     const realWorld = [
@@ -86,7 +98,9 @@ describe('the OpenAPI document', () => {
       'DeleteArticleFavorite DELETE /api/articles/{slug}/favorite',
       'GetTags GET /api/tags',
     ];
-    expect(operations.filter((op) => op.includes(' /api/') && !op.includes('openapi.json')).sort()).toEqual([...realWorld].sort());
+    expect(
+      operations.filter((op) => op.includes(' /api/') && !op.includes('openapi.json')).sort(),
+    ).toEqual([...realWorld].sort());
   });
 
   it('when served at /api/openapi.json, then it is OpenAPI 3.1 with the Token scheme and the spec error model', async () => {
@@ -94,12 +108,28 @@ describe('the OpenAPI document', () => {
     const doc = res.body as {
       openapi: string;
       components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
-      paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>;
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, unknown>; security?: unknown }>
+      >;
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes.Token).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
+    expect(doc.components.securitySchemes.Token).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+    });
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['User', 'Profile', 'Article', 'Comment', 'NewUser', 'NewArticle', 'UpdateArticle', 'GenericErrorModel']),
+      expect.arrayContaining([
+        'User',
+        'Profile',
+        'Article',
+        'Comment',
+        'NewUser',
+        'NewArticle',
+        'UpdateArticle',
+        'GenericErrorModel',
+      ]),
     );
     expect(Object.keys(doc.paths['/api/articles/{slug}']?.put?.responses ?? {})).toEqual(
       expect.arrayContaining(['200', '401', '403', '404', '422']),
@@ -119,7 +149,10 @@ describe('the OpenAPI document', () => {
     expect(scripts.length).toBeGreaterThan(0);
     for (const src of scripts) {
       expect(src).not.toMatch(/^https?:/);
-      await t.http().get(`/docs/${src.replace(/^\.\//, '')}`).expect(200);
+      await t
+        .http()
+        .get(`/docs/${src.replace(/^\.\//, '')}`)
+        .expect(200);
     }
     expect(page.text).not.toMatch(/<script>(?!\s*<\/script>)/);
   });

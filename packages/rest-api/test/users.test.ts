@@ -17,9 +17,18 @@ describe('POST /api/users (register)', () => {
       .send({ user: { username, email: `${username}@example.com`, password: 'jakejakejake' } })
       .expect(201);
     expect(res.body).toEqual({
-      user: { username, email: `${username}@example.com`, bio: null, image: null, token: expect.any(String) },
+      user: {
+        username,
+        email: `${username}@example.com`,
+        bio: null,
+        image: null,
+        token: expect.any(String),
+      },
     });
-    const rows = await t.db.pool.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = $1', [username]);
+    const rows = await t.db.pool.query<{ password_hash: string }>(
+      'SELECT password_hash FROM users WHERE username = $1',
+      [username],
+    );
     expect(rows.rows[0]?.password_hash).toMatch(/^\$argon2id\$/);
   });
 
@@ -36,14 +45,22 @@ describe('POST /api/users (register)', () => {
     const res = await t
       .http()
       .post('/api/users')
-      .send({ user: { username, email: `${username}@example.com`, password: 'password123', ...override } })
+      .send({
+        user: { username, email: `${username}@example.com`, password: 'password123', ...override },
+      })
       .expect(422);
     expect((res.body as { errors: Record<string, string[]> }).errors[field]).toEqual([message]);
   });
 
   it('when a field is missing, then 422 "can\'t be blank" for it', async () => {
-    const res = await t.http().post('/api/users').send({ user: { username: unique('m') } }).expect(422);
-    expect(res.body).toMatchObject({ errors: { email: ["can't be blank"], password: ["can't be blank"] } });
+    const res = await t
+      .http()
+      .post('/api/users')
+      .send({ user: { username: unique('m') } })
+      .expect(422);
+    expect(res.body).toMatchObject({
+      errors: { email: ["can't be blank"], password: ["can't be blank"] },
+    });
   });
 
   it('when the envelope is missing, then 422 naming "user"', async () => {
@@ -52,7 +69,12 @@ describe('POST /api/users (register)', () => {
   });
 
   it('when the JSON is malformed, then 400 in the error shape, not 500', async () => {
-    const res = await t.http().post('/api/users').set('Content-Type', 'application/json').send('{"user": ').expect(400);
+    const res = await t
+      .http()
+      .post('/api/users')
+      .set('Content-Type', 'application/json')
+      .send('{"user": ')
+      .expect(400);
     expect(res.body).toMatchObject({ errors: { body: ['is not valid JSON'] } });
   });
 
@@ -61,13 +83,21 @@ describe('POST /api/users (register)', () => {
     const byName = await t
       .http()
       .post('/api/users')
-      .send({ user: { username: first.username.toUpperCase(), email: `${unique('o')}@example.com`, password: 'password123' } })
+      .send({
+        user: {
+          username: first.username.toUpperCase(),
+          email: `${unique('o')}@example.com`,
+          password: 'password123',
+        },
+      })
       .expect(409);
     expect(byName.body).toMatchObject({ errors: { username: ['has already been taken'] } });
     const byEmail = await t
       .http()
       .post('/api/users')
-      .send({ user: { username: unique('o'), email: first.email.toUpperCase(), password: 'password123' } })
+      .send({
+        user: { username: unique('o'), email: first.email.toUpperCase(), password: 'password123' },
+      })
       .expect(409);
     expect(byEmail.body).toMatchObject({ errors: { email: ['has already been taken'] } });
   });
@@ -76,21 +106,41 @@ describe('POST /api/users (register)', () => {
 describe('POST /api/users/login', () => {
   it('when the credentials are right, then 200 with a token that works on GET /api/user', async () => {
     const user = await registerUser(t);
-    const res = await t.http().post('/api/users/login').send({ user: { email: user.email, password: user.password } }).expect(200);
+    const res = await t
+      .http()
+      .post('/api/users/login')
+      .send({ user: { email: user.email, password: user.password } })
+      .expect(200);
     const { token } = (res.body as { user: { token: string } }).user;
-    expect(res.body).toEqual({ user: { username: user.username, email: user.email, bio: null, image: null, token: expect.any(String) } });
+    expect(res.body).toEqual({
+      user: {
+        username: user.username,
+        email: user.email,
+        bio: null,
+        image: null,
+        token: expect.any(String),
+      },
+    });
     const me = await t.http().get('/api/user').set('Authorization', `Bearer ${token}`).expect(200);
     expect(me.body).toMatchObject({ user: { username: user.username } });
   });
 
   it('when the password is wrong, then 401 {"credentials":["invalid"]}', async () => {
     const user = await registerUser(t);
-    const res = await t.http().post('/api/users/login').send({ user: { email: user.email, password: 'wrong password' } }).expect(401);
+    const res = await t
+      .http()
+      .post('/api/users/login')
+      .send({ user: { email: user.email, password: 'wrong password' } })
+      .expect(401);
     expect(res.body).toMatchObject({ errors: { credentials: ['invalid'] } });
   });
 
   it('when the email is unknown, then the same 401 (no account enumeration)', async () => {
-    const res = await t.http().post('/api/users/login').send({ user: { email: 'nobody@example.com', password: 'whatever1' } }).expect(401);
+    const res = await t
+      .http()
+      .post('/api/users/login')
+      .send({ user: { email: 'nobody@example.com', password: 'whatever1' } })
+      .expect(401);
     expect(res.body).toMatchObject({ errors: { credentials: ['invalid'] } });
   });
 
@@ -108,7 +158,11 @@ describe('GET /api/user and PUT /api/user', () => {
   it('when no token is sent, then 401 {"token":["is missing"]} on both', async () => {
     const get = await t.http().get('/api/user').expect(401);
     expect(get.body).toMatchObject({ errors: { token: ['is missing'] } });
-    const put = await t.http().put('/api/user').send({ user: { bio: 'x' } }).expect(401);
+    const put = await t
+      .http()
+      .put('/api/user')
+      .send({ user: { bio: 'x' } })
+      .expect(401);
     expect(put.body).toMatchObject({ errors: { token: ['is missing'] } });
   });
 
@@ -120,14 +174,34 @@ describe('GET /api/user and PUT /api/user', () => {
   it('when the token is valid, then GET echoes it back with the user', async () => {
     const user = await registerUser(t);
     const res = await t.http().get('/api/user').set(user.auth).expect(200);
-    expect(res.body).toEqual({ user: { username: user.username, email: user.email, bio: null, image: null, token: user.token } });
+    expect(res.body).toEqual({
+      user: {
+        username: user.username,
+        email: user.email,
+        bio: null,
+        image: null,
+        token: user.token,
+      },
+    });
   });
 
   it('when bio and image are set, then cleared with "" and null, then each is null again', async () => {
     const user = await registerUser(t);
-    const set = await t.http().put('/api/user').set(user.auth).send({ user: { bio: 'I work at statefarm', image: 'https://example.com/a.jpg' } }).expect(200);
-    expect(set.body).toMatchObject({ user: { bio: 'I work at statefarm', image: 'https://example.com/a.jpg' } });
-    const cleared = await t.http().put('/api/user').set(user.auth).send({ user: { bio: '', image: null } }).expect(200);
+    const set = await t
+      .http()
+      .put('/api/user')
+      .set(user.auth)
+      .send({ user: { bio: 'I work at statefarm', image: 'https://example.com/a.jpg' } })
+      .expect(200);
+    expect(set.body).toMatchObject({
+      user: { bio: 'I work at statefarm', image: 'https://example.com/a.jpg' },
+    });
+    const cleared = await t
+      .http()
+      .put('/api/user')
+      .set(user.auth)
+      .send({ user: { bio: '', image: null } })
+      .expect(200);
     expect(cleared.body).toMatchObject({ user: { bio: null, image: null } });
     const again = await t.http().get('/api/user').set(user.auth).expect(200);
     expect(again.body).toMatchObject({ user: { bio: null, image: null } });
@@ -137,18 +211,49 @@ describe('GET /api/user and PUT /api/user', () => {
     const user = await registerUser(t);
     const username = unique('renamed');
     const email = `${username}@example.com`;
-    const res = await t.http().put('/api/user').set(user.auth).send({ user: { username, email } }).expect(200);
+    const res = await t
+      .http()
+      .put('/api/user')
+      .set(user.auth)
+      .send({ user: { username, email } })
+      .expect(200);
     expect(res.body).toMatchObject({ user: { username, email } });
-    await t.http().post('/api/users/login').send({ user: { email, password: user.password } }).expect(200);
+    await t
+      .http()
+      .post('/api/users/login')
+      .send({ user: { email, password: user.password } })
+      .expect(200);
   });
 
   it('when the password changes (and "" means unchanged), then only the new one logs in', async () => {
     const user = await registerUser(t);
-    await t.http().put('/api/user').set(user.auth).send({ user: { password: '', bio: 'same password' } }).expect(200);
-    await t.http().post('/api/users/login').send({ user: { email: user.email, password: user.password } }).expect(200);
-    await t.http().put('/api/user').set(user.auth).send({ user: { password: 'a brand new password' } }).expect(200);
-    await t.http().post('/api/users/login').send({ user: { email: user.email, password: user.password } }).expect(401);
-    await t.http().post('/api/users/login').send({ user: { email: user.email, password: 'a brand new password' } }).expect(200);
+    await t
+      .http()
+      .put('/api/user')
+      .set(user.auth)
+      .send({ user: { password: '', bio: 'same password' } })
+      .expect(200);
+    await t
+      .http()
+      .post('/api/users/login')
+      .send({ user: { email: user.email, password: user.password } })
+      .expect(200);
+    await t
+      .http()
+      .put('/api/user')
+      .set(user.auth)
+      .send({ user: { password: 'a brand new password' } })
+      .expect(200);
+    await t
+      .http()
+      .post('/api/users/login')
+      .send({ user: { email: user.email, password: user.password } })
+      .expect(401);
+    await t
+      .http()
+      .post('/api/users/login')
+      .send({ user: { email: user.email, password: 'a brand new password' } })
+      .expect(200);
   });
 
   it.each([
@@ -168,7 +273,12 @@ describe('GET /api/user and PUT /api/user', () => {
   it('when the new username belongs to someone else, then 409', async () => {
     const a = await registerUser(t);
     const b = await registerUser(t);
-    const res = await t.http().put('/api/user').set(b.auth).send({ user: { username: a.username } }).expect(409);
+    const res = await t
+      .http()
+      .put('/api/user')
+      .set(b.auth)
+      .send({ user: { username: a.username } })
+      .expect(409);
     expect(res.body).toMatchObject({ errors: { username: ['has already been taken'] } });
   });
 });

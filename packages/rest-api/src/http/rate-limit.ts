@@ -39,7 +39,12 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     let count: number;
     let ttlMs: number;
     try {
-      [count, ttlMs] = (await options.redis.eval(FIXED_WINDOW, 1, `${prefix}${client}:${window}`, windowMs)) as [number, number];
+      [count, ttlMs] = (await options.redis.eval(
+        FIXED_WINDOW,
+        1,
+        `${prefix}${client}:${window}`,
+        windowMs,
+      )) as [number, number];
     } catch (error) {
       // Why fail open: a Redis outage should slow abuse detection, not take the API down.
       logger.warn({ err: error }, 'rate limiter unavailable; request allowed');

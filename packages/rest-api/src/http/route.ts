@@ -2,7 +2,13 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import type { Actor, Permission } from '@roadmap/auth';
 import { parseOrThrow } from '@roadmap/conduit';
 import type { Request, RequestHandler, Router } from 'express';
-import { ERROR_RESPONSES, genericErrorSchema, toOpenApiPath, z, type ErrorStatus } from '../openapi';
+import {
+  ERROR_RESPONSES,
+  genericErrorSchema,
+  toOpenApiPath,
+  z,
+  type ErrorStatus,
+} from '../openapi';
 
 /** What a route requires of the caller; the same words auth's routePolicy() understands. */
 export type RoutePolicy = Permission | 'public' | 'authenticated';
@@ -48,10 +54,11 @@ export interface RouteContext {
   routePolicy: (policy: RoutePolicy) => RequestHandler;
 }
 
-export function defineRoute<P extends AnyObject = Empty, Q extends AnyObject = Empty, B extends z.ZodType = z.ZodUndefined>(
-  context: RouteContext,
-  route: RouteDefinition<P, Q, B>,
-): void {
+export function defineRoute<
+  P extends AnyObject = Empty,
+  Q extends AnyObject = Empty,
+  B extends z.ZodType = z.ZodUndefined,
+>(context: RouteContext, route: RouteDefinition<P, Q, B>): void {
   context.registry.registerPath(toOperation(route));
 
   const envelope = route.body ? z.object({ [route.body.name]: route.body.schema }) : undefined;
@@ -61,7 +68,9 @@ export function defineRoute<P extends AnyObject = Empty, Q extends AnyObject = E
     const params = route.params ? parseOrThrow(route.params, req.params) : {};
     const query = route.query ? parseOrThrow(route.query, req.query) : {};
     // skip = 1: `{"article":{"title":""}}` reports the field `title`, as the spec's examples do.
-    const body: unknown = envelope ? (parseOrThrow(envelope, req.body, 1) as Record<string, unknown>)[route.body!.name] : undefined;
+    const body: unknown = envelope
+      ? (parseOrThrow(envelope, req.body, 1) as Record<string, unknown>)[route.body!.name]
+      : undefined;
     const result = await route.handle({
       params: params as z.output<P>,
       query: query as z.output<Q>,
@@ -90,18 +99,31 @@ function toOperation<P extends AnyObject, Q extends AnyObject, B extends z.ZodTy
   const responses: RouteConfig['responses'] = {
     [route.success.status]: {
       description: route.success.description,
-      ...(route.success.schema ? { content: { 'application/json': { schema: route.success.schema } } } : {}),
+      ...(route.success.schema
+        ? { content: { 'application/json': { schema: route.success.schema } } }
+        : {}),
     },
   };
   // Every route can also answer 429 (rate limit) and, with a body, 400/413 (JSON, size).
-  const statuses = new Set<ErrorStatus>([...route.errors, 429, ...(route.body ? ([400, 413, 422] as const) : [])]);
+  const statuses = new Set<ErrorStatus>([
+    ...route.errors,
+    429,
+    ...(route.body ? ([400, 413, 422] as const) : []),
+  ]);
   for (const status of [...statuses].sort()) {
     const { description, example } = ERROR_RESPONSES[status];
-    responses[status] = { description, content: { 'application/json': { schema: genericErrorSchema, example } } };
+    responses[status] = {
+      description,
+      content: { 'application/json': { schema: genericErrorSchema, example } },
+    };
   }
   // `{}` in the list means "or no credentials at all": OpenAPI's way to say "auth optional".
   const security: Record<string, string[]>[] | undefined =
-    route.policy === 'public' ? (route.auth === 'optional' ? [{}, { Token: [] }] : undefined) : [{ Token: [] }];
+    route.policy === 'public'
+      ? route.auth === 'optional'
+        ? [{}, { Token: [] }]
+        : undefined
+      : [{ Token: [] }];
   return {
     method: route.method,
     path: toOpenApiPath(route.path),
@@ -116,7 +138,9 @@ function toOperation<P extends AnyObject, Q extends AnyObject, B extends z.ZodTy
         ? {
             body: {
               required: true,
-              content: { 'application/json': { schema: z.object({ [route.body.name]: route.body.schema }) } },
+              content: {
+                'application/json': { schema: z.object({ [route.body.name]: route.body.schema }) },
+              },
             },
           }
         : {}),

@@ -7,5 +7,7 @@ import type { ErrorRequestHandler } from 'express';
  * error shape, not the 500 an unknown error becomes.
  */
 export const malformedUrl: ErrorRequestHandler = (error: unknown, _req, _res, next) => {
-  next(error instanceof URIError ? AppError.badRequest('is not valid percent-encoding', 'url') : error);
+  next(
+    error instanceof URIError ? AppError.badRequest('is not valid percent-encoding', 'url') : error,
+  );
 };
