@@ -42,12 +42,18 @@ function verifyThroughput() {
   return { perSecond: Math.round(n / seconds), microseconds: Math.round((seconds / n) * 1e7) / 10 };
 }
 
-async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@roadmap/source', path.join(__dirname, 'bench-server.ts')], {
-    // Why silent: request logs piped back to this process would cost the server as much as the work measured.
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@roadmap/source', path.join(__dirname, 'bench-server.ts')],
+    {
+      // Why silent: request logs piped back to this process would cost the server as much as the work measured.
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     readline.createInterface({ input: child.stdout }).once('line', resolve);
@@ -55,8 +61,10 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
   return { url: (JSON.parse(line) as { url: string }).url, child };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const loopStats = async (url: string) => (await (await fetch(`${url}/bench/loop`)).json()) as { p50: number; p99: number; max: number };
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const loopStats = async (url: string) =>
+  (await (await fetch(`${url}/bench/loop`)).json()) as { p50: number; p99: number; max: number };
 
 interface Round {
   loginsPerSecond: number;
@@ -72,12 +80,20 @@ interface Round {
 
 async function main() {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  say(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  say(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const verify = verifyThroughput();
   say(`1. access-token verification: ${verify.perSecond}/s (${verify.microseconds} µs each)`);
 
   const config = loadConfig(authConfigShape, { ...process.env, NODE_ENV: 'test' });
-  const db = await createTestDatabase({ name: 'auth_bench', setup: async (url) => void (await migrate(url)) });
+  const db = await createTestDatabase({
+    name: 'auth_bench',
+    setup: async (url) => void (await migrate(url)),
+  });
   const prefix = `bench:auth:${process.pid}:`;
   const passwords = createPasswords(config);
   const hashTimes: number[] = [];
@@ -88,9 +104,15 @@ async function main() {
     hashTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   const { memoryCost, timeCost, parallelism } = passwords.params;
-  say(`   one Argon2id hash (m=${memoryCost} KiB, t=${timeCost}, p=${parallelism}): median ${Math.round(median(hashTimes))} ms`);
+  say(
+    `   one Argon2id hash (m=${memoryCost} KiB, t=${timeCost}, p=${parallelism}): median ${Math.round(median(hashTimes))} ms`,
+  );
   for (let i = 0; i < CONNECTIONS; i++) {
-    await insertUser(db.pool, { email: `bench${i}@example.com`, username: `bench${i}`, passwordHash });
+    await insertUser(db.pool, {
+      email: `bench${i}@example.com`,
+      username: `bench${i}`,
+      passwordHash,
+    });
   }
 
   const rounds: Record<string, Round[]> = Object.fromEntries(SETTINGS.map((s) => [s.label, []]));
@@ -109,19 +131,34 @@ async function main() {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           setupClient: (client) => {
-            client.setBody(JSON.stringify({ email: `bench${next++ % CONNECTIONS}@example.com`, password: 'bench password 1' }));
+            client.setBody(
+              JSON.stringify({
+                email: `bench${next++ % CONNECTIONS}@example.com`,
+                password: 'bench password 1',
+              }),
+            );
           },
         };
-        const get: autocannon.Options = { url: `${url}/api/demo/hello`, connections: 4, overallRate: GET_RATE, duration: SECONDS };
+        const get: autocannon.Options = {
+          url: `${url}/api/demo/hello`,
+          connections: 4,
+          overallRate: GET_RATE,
+          duration: SECONDS,
+        };
         await autocannon({ ...get, duration: 2 }); // warm-up
         if (round === 1 && setting.concurrency === '0') {
           const single = await autocannon({ ...login, connections: 1, duration: 5 });
-          say(`2. one login at a time: p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms (${single.requests.average} logins/s)`);
+          say(
+            `2. one login at a time: p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms (${single.requests.average} logins/s)`,
+          );
         }
         await loopStats(url);
         const idleBefore = await autocannon(get);
         const loopIdle = await loopStats(url);
-        const [storm, during] = await Promise.all([autocannon({ ...login, connections: CONNECTIONS, duration: SECONDS }), autocannon(get)]);
+        const [storm, during] = await Promise.all([
+          autocannon({ ...login, connections: CONNECTIONS, duration: SECONDS }),
+          autocannon(get),
+        ]);
         const loopStorm = await loopStats(url);
         const idleAfter = await autocannon(get);
         // Why two idle runs: the machine is shared; their mean is a fairer baseline than either.

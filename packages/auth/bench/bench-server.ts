@@ -10,9 +10,15 @@ import { authConfigShape } from '../src/config';
 import { buildAuthApp } from '../src/app';
 
 async function main() {
-  const config = loadConfig(authConfigShape, { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const config = loadConfig(authConfigShape, {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+  });
   const pool = createPool(process.env.BENCH_DATABASE_URL!, { max: 10 });
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: process.env.BENCH_REDIS_PREFIX });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    keyPrefix: process.env.BENCH_REDIS_PREFIX,
+  });
   const { app, health } = buildAuthApp({ pool, redis, config });
 
   const loop = monitorEventLoopDelay({ resolution: 5 });

@@ -1,12 +1,22 @@
 import type pg from 'pg';
 import { AppError } from '@roadmap/kit';
-import { countUsersWithRole, findUserByUsername, listUsers, setUserRole, withTransaction, type User } from '@roadmap/data-sql';
+import {
+  countUsersWithRole,
+  findUserByUsername,
+  listUsers,
+  setUserRole,
+  withTransaction,
+  type User,
+} from '@roadmap/data-sql';
 import { assertCan, type Actor, type Role } from './policy';
 
 export function createAdminService(deps: { pool: pg.Pool }) {
   const { pool } = deps;
 
-  async function list(actor: Actor, page: { limit: number; offset: number }): Promise<{ users: User[]; usersCount: number }> {
+  async function list(
+    actor: Actor,
+    page: { limit: number; offset: number },
+  ): Promise<{ users: User[]; usersCount: number }> {
     assertCan(actor, 'user:list');
     return listUsers(pool, page);
   }
@@ -26,7 +36,12 @@ export function createAdminService(deps: { pool: pg.Pool }) {
       if (!target) throw AppError.notFound('user');
       if (target.role === role) return target;
       if (target.role === 'admin' && (await countUsersWithRole(client, 'admin')) <= 1) {
-        throw new AppError({ code: 'last_admin', status: 409, message: 'cannot remove the last admin', field: 'role' });
+        throw new AppError({
+          code: 'last_admin',
+          status: 409,
+          message: 'cannot remove the last admin',
+          field: 'role',
+        });
       }
       const updated = await setUserRole(client, target.id, role);
       if (!updated) throw AppError.notFound('user');

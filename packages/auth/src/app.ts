@@ -10,7 +10,12 @@ import { createAuth, type Auth } from './create-auth';
  * users). The REST API mounts the same `auth.router` and middlewares in front of Conduit.
  * Builds the app; does not listen (main.ts does).
  */
-export function buildAuthApp(deps: { pool: pg.Pool; redis: Redis; config: AuthConfig; trustProxy?: boolean | number | string }): HttpApp & { auth: Auth } {
+export function buildAuthApp(deps: {
+  pool: pg.Pool;
+  redis: Redis;
+  config: AuthConfig;
+  trustProxy?: boolean | number | string;
+}): HttpApp & { auth: Auth } {
   const { pool, redis, config } = deps;
   const auth = createAuth({ pool, redis, config });
   const { app, health } = createHttpApp({
@@ -23,7 +28,11 @@ export function buildAuthApp(deps: { pool: pg.Pool; redis: Redis; config: AuthCo
   });
   app.use(auth.router);
   app.get('/api/demo/hello', auth.authenticate, routePolicy('public'), (req, res) => {
-    res.json({ hello: req.auth ? `user ${req.auth.userId} (${req.auth.role}, via ${req.auth.via})` : 'anonymous' });
+    res.json({
+      hello: req.auth
+        ? `user ${req.auth.userId} (${req.auth.role}, via ${req.auth.via})`
+        : 'anonymous',
+    });
   });
   app.get('/api/demo/me', auth.authenticate, routePolicy('authenticated'), (req, res) => {
     res.json({ auth: actorOf(req) });

@@ -71,19 +71,32 @@ export function sessionRoutes(deps: RouteDeps): Router {
     res.set('Cache-Control', 'no-store').json({ user: toPublicUser(user), csrfToken });
   });
 
-  router.get('/auth/session/me', routePolicy('authenticated'), sessionMiddleware, async (req, res) => {
-    const actor = actorOf(req);
-    const user = await findUserById(deps.pool, actor.userId);
-    // Only a session has a CSRF token; asking for one on a token request would create a session.
-    res.set('Cache-Control', 'no-store').json({ user: user && toPublicUser(user), csrfToken: actor.via === 'session' ? csrf.token(req) : null });
-  });
+  router.get(
+    '/auth/session/me',
+    routePolicy('authenticated'),
+    sessionMiddleware,
+    async (req, res) => {
+      const actor = actorOf(req);
+      const user = await findUserById(deps.pool, actor.userId);
+      // Only a session has a CSRF token; asking for one on a token request would create a session.
+      res.set('Cache-Control', 'no-store').json({
+        user: user && toPublicUser(user),
+        csrfToken: actor.via === 'session' ? csrf.token(req) : null,
+      });
+    },
+  );
 
-  router.post('/auth/session/logout', routePolicy('authenticated'), sessionMiddleware, async (req, res) => {
-    await endSession(req);
-    // Why clear the cookie too: the id is dead server-side already; this just tidies the browser.
-    res.clearCookie(deps.config.SESSION_COOKIE_NAME, { path: '/' });
-    res.status(204).end();
-  });
+  router.post(
+    '/auth/session/logout',
+    routePolicy('authenticated'),
+    sessionMiddleware,
+    async (req, res) => {
+      await endSession(req);
+      // Why clear the cookie too: the id is dead server-side; this tidies the browser.
+      res.clearCookie(deps.config.SESSION_COOKIE_NAME, { path: '/' });
+      res.status(204).end();
+    },
+  );
   return router;
 }
 

@@ -29,7 +29,10 @@ export function createAuthenticate(deps: {
       claims = signer.verifyAccess(match[1]);
     } catch (error) {
       // The client hears only "invalid"; the log says why (never the token itself).
-      logger.info({ reason: ((error as Error).cause as Error | undefined)?.message }, 'access token rejected');
+      logger.info(
+        { reason: ((error as Error).cause as Error | undefined)?.message },
+        'access token rejected',
+      );
       throw error;
     }
     const userId = Number(claims.userId);
@@ -40,7 +43,10 @@ export function createAuthenticate(deps: {
   async function fromSession(req: Request): Promise<AuthContext | undefined> {
     const data = req.session;
     if (!data?.userId) return undefined;
-    if (!data.authenticatedAt || Date.now() - data.authenticatedAt > config.SESSION_ABSOLUTE_TTL_SECONDS * 1000) {
+    if (
+      !data.authenticatedAt ||
+      Date.now() - data.authenticatedAt > config.SESSION_ABSOLUTE_TTL_SECONDS * 1000
+    ) {
       await new Promise<void>((resolve) => data.destroy(() => resolve()));
       return undefined;
     }
@@ -129,7 +135,8 @@ export function routePolicy(policy: RoutePolicy): PolicyMiddleware {
   const handler: RequestHandler = (req, _res, next) => {
     if (policy !== 'public') {
       const actor = actorOf(req);
-      if (policy !== 'authenticated' && !can(actor, policy)) throw AppError.forbidden(policy.split(':')[0]);
+      if (policy !== 'authenticated' && !can(actor, policy))
+        throw AppError.forbidden(policy.split(':')[0]);
     }
     next();
   };
@@ -138,5 +145,7 @@ export function routePolicy(policy: RoutePolicy): PolicyMiddleware {
 
 /** The policy a handler declared through routePolicy(), if it is one. */
 export function declaredPolicy(handler: unknown): RoutePolicy | undefined {
-  return typeof handler === 'function' && 'routePolicy' in handler ? (handler as PolicyMiddleware).routePolicy : undefined;
+  return typeof handler === 'function' && 'routePolicy' in handler
+    ? (handler as PolicyMiddleware).routePolicy
+    : undefined;
 }

@@ -27,7 +27,10 @@ export const authConfigShape = {
 
   /** Signs the session cookie. Required in production (at least 32 characters). */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/).default('conduit.sid'),
+  SESSION_COOKIE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default('conduit.sid'),
   /** Idle timeout (sliding: each request pushes it back)… */
   SESSION_TTL_SECONDS: seconds(2 * 60 * 60),
   /** …and absolute lifetime since login, whatever the activity. */
@@ -38,11 +41,20 @@ export const authConfigShape = {
   APP_ORIGINS: z
     .string()
     .default('http://localhost:3000')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
 
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(8),
   /** Argon2id cost; the defaults are OWASP's first recommendation (19 MiB, t=2, p=1). */
-  ARGON2_MEMORY_KIB: z.coerce.number().int().min(8 * 1024).default(19 * 1024),
+  ARGON2_MEMORY_KIB: z.coerce
+    .number()
+    .int()
+    .min(8 * 1024)
+    .default(19 * 1024),
   ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
   /** How many hashes may run at once; 0 means "CPU count − 1, at least 1". */
@@ -54,7 +66,10 @@ export const authConfigShape = {
   LOGIN_IP_WINDOW_SECONDS: seconds(15 * 60),
 
   /** OAuth2 login; enabled when OAUTH_CLIENT_ID is set. GitHub values in the README. */
-  OAUTH_PROVIDER: z.string().regex(/^[a-z0-9-]+$/).default('github'),
+  OAUTH_PROVIDER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('github'),
   OAUTH_AUTHORIZATION_URL: z.url().optional(),
   OAUTH_TOKEN_URL: z.url().optional(),
   OAUTH_USERINFO_URL: z.url().optional(),
@@ -83,16 +98,33 @@ export function assertProductionSecrets(config: AuthConfig): void {
     !config.SESSION_SECRET && 'SESSION_SECRET',
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new Error(`Invalid configuration — ${missing.join(', ')} must be set in production (no generated secrets outside development). See .env.example.`);
+    throw new Error(
+      `Invalid configuration — ${missing.join(', ')} must be set in production (no generated secrets outside development). See .env.example.`,
+    );
   }
 }
 
 /** The OAuth2 provider settings, or null when OAuth login is not configured. */
 export function oauthSettings(config: AuthConfig) {
-  const { OAUTH_AUTHORIZATION_URL, OAUTH_TOKEN_URL, OAUTH_USERINFO_URL, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_CALLBACK_URL } = config;
+  const {
+    OAUTH_AUTHORIZATION_URL,
+    OAUTH_TOKEN_URL,
+    OAUTH_USERINFO_URL,
+    OAUTH_CLIENT_ID,
+    OAUTH_CLIENT_SECRET,
+    OAUTH_CALLBACK_URL,
+  } = config;
   if (!OAUTH_CLIENT_ID) return null;
-  if (!OAUTH_AUTHORIZATION_URL || !OAUTH_TOKEN_URL || !OAUTH_USERINFO_URL || !OAUTH_CLIENT_SECRET || !OAUTH_CALLBACK_URL) {
-    throw new Error('Invalid configuration — OAUTH_CLIENT_ID is set, so OAUTH_CLIENT_SECRET, OAUTH_AUTHORIZATION_URL, OAUTH_TOKEN_URL, OAUTH_USERINFO_URL and OAUTH_CALLBACK_URL must be set too. See .env.example.');
+  if (
+    !OAUTH_AUTHORIZATION_URL ||
+    !OAUTH_TOKEN_URL ||
+    !OAUTH_USERINFO_URL ||
+    !OAUTH_CLIENT_SECRET ||
+    !OAUTH_CALLBACK_URL
+  ) {
+    throw new Error(
+      'Invalid configuration — OAUTH_CLIENT_ID is set, so OAUTH_CLIENT_SECRET, OAUTH_AUTHORIZATION_URL, OAUTH_TOKEN_URL, OAUTH_USERINFO_URL and OAUTH_CALLBACK_URL must be set too. See .env.example.',
+    );
   }
   return {
     provider: config.OAUTH_PROVIDER,

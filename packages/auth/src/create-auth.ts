@@ -53,7 +53,11 @@ export interface Auth {
 export function createAuth({ pool, redis, config }: AuthDeps): Auth {
   const signer = createTokenSigner(config, loadSigningKeys(config), loadPreviousKeys(config));
   const passwords = createPasswords(config);
-  const logins = createLoginService({ pool, passwords, throttle: createLoginThrottle(redis, config) });
+  const logins = createLoginService({
+    pool,
+    passwords,
+    throttle: createLoginThrottle(redis, config),
+  });
   const tokens = createTokenService({ pool, signer });
   const admin = createAdminService({ pool });
   const sessionMiddleware = createSessionMiddleware(config, redis, loadSessionSecret(config));
@@ -67,7 +71,15 @@ export function createAuth({ pool, redis, config }: AuthDeps): Auth {
   router.use(sessionRoutes(deps));
   router.use(adminRoutes(deps));
   const oauth = oauthSettings(config);
-  if (oauth) router.use(createOAuthRoutes({ settings: oauth, service: createOAuthService({ pool }), sessionMiddleware, csrf }));
+  if (oauth)
+    router.use(
+      createOAuthRoutes({
+        settings: oauth,
+        service: createOAuthService({ pool }),
+        sessionMiddleware,
+        csrf,
+      }),
+    );
 
   return {
     passwords,

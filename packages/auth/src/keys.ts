@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { logger } from '@roadmap/kit';
@@ -30,7 +37,9 @@ export function loadPreviousKeys(config: AuthConfig): VerificationKey[] {
   return blocks.map((block) => {
     const publicKey = createPublicKey(block);
     if (publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new Error('Invalid configuration — JWT_PREVIOUS_PUBLIC_KEYS must hold EC P-256 public keys.');
+      throw new Error(
+        'Invalid configuration — JWT_PREVIOUS_PUBLIC_KEYS must hold EC P-256 public keys.',
+      );
     }
     const { jwk, kid } = publicJwk(publicKey);
     return { kid, publicKey, jwk };
@@ -46,10 +55,14 @@ export function loadSigningKeys(config: AuthConfig): SigningKeys {
     return fromPem(unescapePem(config.JWT_PRIVATE_KEY), unescapePem(config.JWT_PUBLIC_KEY));
   }
   if (config.JWT_PRIVATE_KEY || config.JWT_PUBLIC_KEY) {
-    throw new Error('Invalid configuration — set both JWT_PRIVATE_KEY and JWT_PUBLIC_KEY, or neither (development only).');
+    throw new Error(
+      'Invalid configuration — set both JWT_PRIVATE_KEY and JWT_PUBLIC_KEY, or neither (development only).',
+    );
   }
   if (config.NODE_ENV === 'production') {
-    throw new Error('Invalid configuration — JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production.');
+    throw new Error(
+      'Invalid configuration — JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production.',
+    );
   }
   if (config.NODE_ENV === 'test') return generateInMemory();
   return loadOrCreateDevelopmentKeys(secretsDir(config));
@@ -63,12 +76,17 @@ export function generateInMemory(): SigningKeys {
 function fromPem(privatePem: string, publicPem: string): SigningKeys {
   const privateKey = createPrivateKey(privatePem);
   const publicKey = createPublicKey(publicPem);
-  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (
+    privateKey.asymmetricKeyType !== 'ec' ||
+    privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+  ) {
     throw new Error('Invalid configuration — JWT_PRIVATE_KEY must be an EC P-256 key (ES256).');
   }
   const derived = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   if (!derived.equals(publicKey.export({ format: 'der', type: 'spki' }))) {
-    throw new Error('Invalid configuration — JWT_PUBLIC_KEY is not the public half of JWT_PRIVATE_KEY.');
+    throw new Error(
+      'Invalid configuration — JWT_PUBLIC_KEY is not the public half of JWT_PRIVATE_KEY.',
+    );
   }
   return withJwk(privateKey, publicKey);
 }
@@ -109,9 +127,16 @@ function loadOrCreateDevelopmentKeys(dir: string): SigningKeys {
   if (!fs.existsSync(privatePath) || !fs.existsSync(publicPath)) {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(privatePath, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-    fs.writeFileSync(publicPath, publicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o644 });
-    logger.warn({ dir }, 'JWT_PRIVATE_KEY/JWT_PUBLIC_KEY not set: generated a development ES256 key pair (git-ignored, never for production)');
+    fs.writeFileSync(privatePath, privateKey.export({ format: 'pem', type: 'pkcs8' }), {
+      mode: 0o600,
+    });
+    fs.writeFileSync(publicPath, publicKey.export({ format: 'pem', type: 'spki' }), {
+      mode: 0o644,
+    });
+    logger.warn(
+      { dir },
+      'JWT_PRIVATE_KEY/JWT_PUBLIC_KEY not set: generated a development ES256 key pair (git-ignored, never for production)',
+    );
   }
   return fromPem(fs.readFileSync(privatePath, 'utf8'), fs.readFileSync(publicPath, 'utf8'));
 }
@@ -119,13 +144,17 @@ function loadOrCreateDevelopmentKeys(dir: string): SigningKeys {
 /** SESSION_SECRET, or a development secret generated once next to the development keys. */
 export function loadSessionSecret(config: AuthConfig): string {
   if (config.SESSION_SECRET) return config.SESSION_SECRET;
-  if (config.NODE_ENV === 'production') throw new Error('Invalid configuration — SESSION_SECRET must be set in production.');
+  if (config.NODE_ENV === 'production')
+    throw new Error('Invalid configuration — SESSION_SECRET must be set in production.');
   if (config.NODE_ENV === 'test') return randomBytes(32).toString('base64url');
   const file = path.join(secretsDir(config), 'session-secret');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-    logger.warn({ file }, 'SESSION_SECRET not set: generated a development secret (git-ignored, never for production)');
+    logger.warn(
+      { file },
+      'SESSION_SECRET not set: generated a development secret (git-ignored, never for production)',
+    );
   }
   return fs.readFileSync(file, 'utf8').trim();
 }

@@ -13,9 +13,18 @@ export interface LoginInput {
 
 /** One message for "no such user" and "wrong password": the response must not enumerate accounts. */
 export const invalidCredentials = () =>
-  new AppError({ code: 'invalid_credentials', status: 401, message: 'is invalid', field: 'email or password' });
+  new AppError({
+    code: 'invalid_credentials',
+    status: 401,
+    message: 'is invalid',
+    field: 'email or password',
+  });
 
-export function createLoginService(deps: { pool: pg.Pool; passwords: Passwords; throttle: LoginThrottle }) {
+export function createLoginService(deps: {
+  pool: pg.Pool;
+  passwords: Passwords;
+  throttle: LoginThrottle;
+}) {
   const { pool, passwords, throttle } = deps;
 
   /** Email + password → the user, or 401 (generic) / 429 (throttled). */

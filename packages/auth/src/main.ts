@@ -1,7 +1,14 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { loadConfig, logger, port, runMain, startHttpServer, url } from '@roadmap/kit';
-import { createPool, DEFAULT_DATABASE_URL, ensureDatabase, findUserByEmail, insertUser, migrate } from '@roadmap/data-sql';
+import {
+  createPool,
+  DEFAULT_DATABASE_URL,
+  ensureDatabase,
+  findUserByEmail,
+  insertUser,
+  migrate,
+} from '@roadmap/data-sql';
 import { buildAuthApp } from './app';
 import { assertProductionSecrets, authConfigShape } from './config';
 
@@ -20,7 +27,12 @@ runMain(async () => {
   await migrate(config.DATABASE_URL);
   const pool = createPool(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const trustProxy = config.TRUST_PROXY === undefined ? undefined : /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY;
+  const trustProxy =
+    config.TRUST_PROXY === undefined
+      ? undefined
+      : /^\d+$/.test(config.TRUST_PROXY)
+        ? Number(config.TRUST_PROXY)
+        : config.TRUST_PROXY;
   const { app, health, auth } = buildAuthApp({ pool, redis, config, trustProxy });
 
   if (config.NODE_ENV === 'development') {
@@ -30,7 +42,12 @@ runMain(async () => {
       ['reader@example.com', 'reader', 'user'],
     ] as const) {
       if (!(await findUserByEmail(pool, email))) {
-        await insertUser(pool, { email, username, role, passwordHash: await auth.passwords.hash('password123') });
+        await insertUser(pool, {
+          email,
+          username,
+          role,
+          passwordHash: await auth.passwords.hash('password123'),
+        });
         logger.warn({ email }, 'created a development account (password: password123)');
       }
     }
@@ -48,5 +65,7 @@ runMain(async () => {
       { name: 'postgres', close: () => pool.end() },
     ],
   });
-  process.stdout.write(`auth stage listening on ${address} (JWKS at ${address}/.well-known/jwks.json)\n`);
+  process.stdout.write(
+    `auth stage listening on ${address} (JWKS at ${address}/.well-known/jwks.json)\n`,
+  );
 });

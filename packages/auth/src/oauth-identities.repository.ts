@@ -8,20 +8,29 @@ export interface OAuthIdentity {
   email: string | null;
 }
 
-export async function findIdentity(db: Db, provider: string, subject: string): Promise<OAuthIdentity | null> {
-  const { rows } = await db.query<{ provider: string; subject: string; user_id: number; email: string | null }>(
+export async function findIdentity(
+  db: Db,
+  provider: string,
+  subject: string,
+): Promise<OAuthIdentity | null> {
+  const { rows } = await db.query<{
+    provider: string;
+    subject: string;
+    user_id: number;
+    email: string | null;
+  }>(
     'SELECT provider, subject, user_id, email FROM oauth_identities WHERE provider = $1 AND subject = $2',
     [provider, subject],
   );
   const row = rows[0];
-  return row ? { provider: row.provider, subject: row.subject, userId: row.user_id, email: row.email } : null;
+  return row
+    ? { provider: row.provider, subject: row.subject, userId: row.user_id, email: row.email }
+    : null;
 }
 
 export async function insertIdentity(db: Db, identity: OAuthIdentity): Promise<void> {
-  await db.query('INSERT INTO oauth_identities (provider, subject, user_id, email) VALUES ($1, $2, $3, $4)', [
-    identity.provider,
-    identity.subject,
-    identity.userId,
-    identity.email,
-  ]);
+  await db.query(
+    'INSERT INTO oauth_identities (provider, subject, user_id, email) VALUES ($1, $2, $3, $4)',
+    [identity.provider, identity.subject, identity.userId, identity.email],
+  );
 }

@@ -41,7 +41,12 @@ export function createOAuthRoutes(deps: {
       state: true,
       pkce: true,
     },
-    (_accessToken: string, _refreshToken: string, profile: unknown, done: OAuth2Strategy.VerifyCallback) => {
+    (
+      _accessToken: string,
+      _refreshToken: string,
+      profile: unknown,
+      done: OAuth2Strategy.VerifyCallback,
+    ) => {
       service.findOrCreateUser(profile as Parameters<typeof service.findOrCreateUser>[0]).then(
         (user) => done(null, user as unknown as Express.User),
         (error: unknown) => done(error),
@@ -51,7 +56,11 @@ export function createOAuthRoutes(deps: {
   strategy.name = settings.provider;
   strategy.userProfile = (accessToken, done) => {
     fetch(settings.userInfoURL, {
-      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json', 'User-Agent': 'roadmap-conduit' },
+      headers: {
+        Authorization: `Bearer ${accessToken}`,
+        Accept: 'application/json',
+        'User-Agent': 'roadmap-conduit',
+      },
       signal: AbortSignal.timeout(5_000),
     })
       .then(async (response) => {
@@ -60,14 +69,21 @@ export function createOAuthRoutes(deps: {
         if (!profile) throw new Error('userinfo has no subject');
         done(null, profile);
       })
-      .catch((error: unknown) => done(oauthError(401, 'the provider did not return a usable profile', error)));
+      .catch((error: unknown) =>
+        done(oauthError(401, 'the provider did not return a usable profile', error)),
+      );
   };
   passport.use(strategy);
 
   const router = Router();
   const base = `/auth/oauth/${settings.provider}`;
 
-  router.get(base, routePolicy('public'), sessionMiddleware, passport.authenticate(settings.provider, { session: false }) as RequestHandler);
+  router.get(
+    base,
+    routePolicy('public'),
+    sessionMiddleware,
+    passport.authenticate(settings.provider, { session: false }) as RequestHandler,
+  );
 
   router.get(`${base}/callback`, routePolicy('public'), sessionMiddleware, (req, res, next) => {
     const callback = (error: unknown, user: User | false, info?: { message?: string }) => {
@@ -80,7 +96,11 @@ export function createOAuthRoutes(deps: {
         else res.json({ user: toPublicUser(user), csrfToken });
       }, next);
     };
-    (passport.authenticate(settings.provider, { session: false }, callback) as RequestHandler)(req, res, next);
+    (passport.authenticate(settings.provider, { session: false }, callback) as RequestHandler)(
+      req,
+      res,
+      next,
+    );
   });
 
   return router;
@@ -92,11 +112,14 @@ function toOAuthError(req: Request, error: unknown, info?: { message?: string })
   if (error) {
     const name = (error as { name?: string }).name;
     logger.info({ err: error }, 'oauth callback failed');
-    if (name === 'AuthorizationError') return oauthError(401, 'the provider refused the authorization', error);
-    if (name === 'TokenError' || name === 'InternalOAuthError') return oauthError(401, 'the authorization code could not be exchanged', error);
+    if (name === 'AuthorizationError')
+      return oauthError(401, 'the provider refused the authorization', error);
+    if (name === 'TokenError' || name === 'InternalOAuthError')
+      return oauthError(401, 'the authorization code could not be exchanged', error);
     return oauthError(400, 'the authorization could not be completed', error);
   }
-  if (typeof req.query.error === 'string') return oauthError(401, 'the authorization was denied', info?.message);
+  if (typeof req.query.error === 'string')
+    return oauthError(401, 'the authorization was denied', info?.message);
   // passport-oauth2's state store: no state in the session (missing/expired session, a replayed
   // callback) or a state that differs (forged) — both mean "not the request we started".
   return oauthError(403, 'the authorization request could not be verified', info?.message);

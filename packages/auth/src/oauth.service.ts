@@ -1,6 +1,13 @@
 import type pg from 'pg';
 import { AppError } from '@roadmap/kit';
-import { findUserByEmail, findUserById, findUserByUsername, insertUser, withTransaction, type User } from '@roadmap/data-sql';
+import {
+  findUserByEmail,
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  withTransaction,
+  type User,
+} from '@roadmap/data-sql';
 import { findIdentity, insertIdentity } from './oauth-identities.repository';
 
 /** What we keep from a provider's userinfo answer (OIDC claims or GitHub's /user). */
@@ -17,12 +24,22 @@ export interface ExternalProfile {
 export function profileFromUserinfo(provider: string, body: unknown): ExternalProfile | null {
   if (typeof body !== 'object' || body === null) return null;
   const data = body as Record<string, unknown>;
-  const subject = typeof data.sub === 'string' ? data.sub : typeof data.id === 'number' || typeof data.id === 'string' ? String(data.id) : null;
+  const subject =
+    typeof data.sub === 'string'
+      ? data.sub
+      : typeof data.id === 'number' || typeof data.id === 'string'
+        ? String(data.id)
+        : null;
   if (!subject) return null;
   // Why drop an unverified email: anyone can type any address at some providers; keeping it
   // would let a stranger reserve the real owner's email here.
-  const email = typeof data.email === 'string' && data.email.includes('@') && data.email_verified !== false ? data.email : null;
-  const usernameClaim = [data.preferred_username, data.login, data.nickname, data.name].find((v): v is string => typeof v === 'string' && v.length > 0);
+  const email =
+    typeof data.email === 'string' && data.email.includes('@') && data.email_verified !== false
+      ? data.email
+      : null;
+  const usernameClaim = [data.preferred_username, data.login, data.nickname, data.name].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
   return { provider, subject, email, username: usernameClaim ?? null };
 }
 
@@ -50,8 +67,17 @@ export function createOAuthService(deps: { pool: pg.Pool }) {
           field: 'email',
         });
       }
-      const user = await insertUser(client, { email, username: await freeUsername(client, profile), passwordHash: null });
-      await insertIdentity(client, { provider: profile.provider, subject: profile.subject, userId: user.id, email: profile.email });
+      const user = await insertUser(client, {
+        email,
+        username: await freeUsername(client, profile),
+        passwordHash: null,
+      });
+      await insertIdentity(client, {
+        provider: profile.provider,
+        subject: profile.subject,
+        userId: user.id,
+        email: profile.email,
+      });
       return user;
     });
   }
@@ -60,7 +86,9 @@ export function createOAuthService(deps: { pool: pg.Pool }) {
 }
 
 async function freeUsername(db: pg.PoolClient, profile: ExternalProfile): Promise<string> {
-  const base = (profile.username ?? `${profile.provider}-user`).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || `${profile.provider}-user`;
+  const base =
+    (profile.username ?? `${profile.provider}-user`).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) ||
+    `${profile.provider}-user`;
   if (!(await findUserByUsername(db, base))) return base;
   for (let n = 2; n < 1000; n++) {
     if (!(await findUserByUsername(db, `${base}-${n}`))) return `${base}-${n}`;

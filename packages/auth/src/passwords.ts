@@ -41,13 +41,19 @@ export function createPasswords(config: AuthConfig): Passwords {
     params,
     async hash(plain) {
       if (typeof plain !== 'string' || plain.length < config.PASSWORD_MIN_LENGTH) {
-        throw AppError.validation({ password: [`is too short (minimum is ${config.PASSWORD_MIN_LENGTH} characters)`] });
+        throw AppError.validation({
+          password: [`is too short (minimum is ${config.PASSWORD_MIN_LENGTH} characters)`],
+        });
       }
-      if (plain.length > MAX_LENGTH) throw AppError.validation({ password: [`is too long (maximum is ${MAX_LENGTH} characters)`] });
+      if (plain.length > MAX_LENGTH)
+        throw AppError.validation({
+          password: [`is too long (maximum is ${MAX_LENGTH} characters)`],
+        });
       return run(() => argon2.hash(plain, { type: argon2.argon2id, ...params }));
     },
     async verify(stored, plain) {
-      if (typeof plain !== 'string' || plain.length === 0 || plain.length > MAX_LENGTH) return false;
+      if (typeof plain !== 'string' || plain.length === 0 || plain.length > MAX_LENGTH)
+        return false;
       try {
         return await run(() => argon2.verify(stored, plain));
       } catch {

@@ -54,7 +54,14 @@ const USER: Partial<Record<Permission, Grant>> = {
 const GRANTS: Record<Role, Partial<Record<Permission, Grant>>> = {
   user: USER,
   editor: { ...USER, 'article:update': 'any', 'article:delete': 'any', 'comment:delete': 'any' },
-  admin: { ...USER, 'article:update': 'any', 'article:delete': 'any', 'comment:delete': 'any', 'user:list': 'any', 'user:set-role': 'any' },
+  admin: {
+    ...USER,
+    'article:update': 'any',
+    'article:delete': 'any',
+    'comment:delete': 'any',
+    'user:list': 'any',
+    'user:set-role': 'any',
+  },
 };
 
 /**
@@ -72,7 +79,8 @@ export function can(actor: Actor, permission: Permission, resource?: Resource): 
 /** Throws 401 for an anonymous actor and 403 for a known one without the permission. */
 export function assertCan(actor: Actor, permission: Permission, resource?: Resource): void {
   if (!actor) throw AppError.unauthorized('token', 'is missing');
-  if (!can(actor, permission, resource)) throw AppError.forbidden(resource?.type ?? permission.split(':')[0]);
+  if (!can(actor, permission, resource))
+    throw AppError.forbidden(resource?.type ?? permission.split(':')[0]);
 }
 
 /** The permission table, for documentation and the RBAC matrix test. */

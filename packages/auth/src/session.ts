@@ -11,13 +11,23 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const isStateChanging = (req: Request) => !SAFE_METHODS.has(req.method);
 
 export const csrfRejected = (reason: string) =>
-  new AppError({ code: 'csrf', status: 403, message: 'is invalid', field: 'csrf', cause: new Error(reason) });
+  new AppError({
+    code: 'csrf',
+    status: 403,
+    message: 'is invalid',
+    field: 'csrf',
+    cause: new Error(reason),
+  });
 
 /**
  * Cookie sessions stored in Redis. The cookie holds only a signed random id; the data lives
  * server-side, so deleting one Redis key ends a session at once — the property JWTs lack.
  */
-export function createSessionMiddleware(config: AuthConfig, redis: Redis, secret: string): RequestHandler {
+export function createSessionMiddleware(
+  config: AuthConfig,
+  redis: Redis,
+  secret: string,
+): RequestHandler {
   return session({
     // Why not the default "connect.sid": it tells an attacker which framework answers.
     name: config.SESSION_COOKIE_NAME,
@@ -61,7 +71,8 @@ export function createCsrf(config: AuthConfig) {
         origin = undefined;
       }
     }
-    if (!origin || !config.APP_ORIGINS.includes(origin)) throw csrfRejected(`origin ${origin ?? '(none)'} not allowed`);
+    if (!origin || !config.APP_ORIGINS.includes(origin))
+      throw csrfRejected(`origin ${origin ?? '(none)'} not allowed`);
   }
 
   return {
@@ -96,16 +107,22 @@ function sameSecret(a: string, b: string): boolean {
  * (perhaps planted by an attacker — session fixation) must not become an authenticated one.
  */
 export async function startSession(req: Request, userId: number, csrf: Csrf): Promise<string> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.session.regenerate((err) => (err ? reject(err as Error) : resolve())),
+  );
   req.session.userId = userId;
   req.session.authenticatedAt = Date.now();
   const csrfToken = csrf.token(req, true);
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.session.save((err) => (err ? reject(err as Error) : resolve())),
+  );
   return csrfToken;
 }
 
 /** Deletes the session from Redis, so the cookie, even if stolen, is worth nothing afterwards. */
 export async function endSession(req: Request): Promise<void> {
   if (!req.session) return;
-  await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err as Error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.session.destroy((err) => (err ? reject(err as Error) : resolve())),
+  );
 }

@@ -27,18 +27,33 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
 
   function pair(user: Pick<User, 'id' | 'role'>, refreshToken: string): TokenPair {
     const access = signer.signAccess(user);
-    return { accessToken: access.token, refreshToken, expiresIn: Math.round((access.claims.expiresAt.getTime() - Date.now()) / 1000) };
+    return {
+      accessToken: access.token,
+      refreshToken,
+      expiresIn: Math.round((access.claims.expiresAt.getTime() - Date.now()) / 1000),
+    };
   }
 
-  async function mintRefresh(db: pg.PoolClient | pg.Pool, user: Pick<User, 'id'>, familyId: string): Promise<string> {
+  async function mintRefresh(
+    db: pg.PoolClient | pg.Pool,
+    user: Pick<User, 'id'>,
+    familyId: string,
+  ): Promise<string> {
     const { token, claims } = signer.signRefresh(user, familyId);
-    await insertRefreshToken(db, { id: claims.tokenId, familyId, tokenHash: sha256(token), expiresAt: claims.expiresAt });
+    await insertRefreshToken(db, {
+      id: claims.tokenId,
+      familyId,
+      tokenHash: sha256(token),
+      expiresAt: claims.expiresAt,
+    });
     return token;
   }
 
   /** A fresh login: a new family with its first refresh token, plus an access token. */
   async function issueTokens(user: Pick<User, 'id' | 'role'>): Promise<TokenPair> {
-    const refreshToken = await withTransaction(pool, async (client) => mintRefresh(client, user, await createFamily(client, user.id)));
+    const refreshToken = await withTransaction(pool, async (client) =>
+      mintRefresh(client, user, await createFamily(client, user.id)),
+    );
     return pair(user, refreshToken);
   }
 
@@ -51,7 +66,12 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
     const claims = signer.verifyRefresh(refreshToken);
     const outcome = await withTransaction(pool, async (client) => {
       const stored = await findRefreshTokenForUpdate(client, claims.tokenId);
-      if (!stored || stored.tokenHash !== sha256(refreshToken) || stored.familyId !== claims.familyId) return { kind: 'unknown' as const };
+      if (
+        !stored ||
+        stored.tokenHash !== sha256(refreshToken) ||
+        stored.familyId !== claims.familyId
+      )
+        return { kind: 'unknown' as const };
       const family = await findFamily(client, stored.familyId);
       if (!family || family.revokedAt) return { kind: 'revoked' as const };
       if (stored.usedAt) {
@@ -63,13 +83,21 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
       const user = await findUserById(client, family.userId);
       if (!user) return { kind: 'unknown' as const };
       const next = signer.signRefresh(user, family.id);
-      await insertRefreshToken(client, { id: next.claims.tokenId, familyId: family.id, tokenHash: sha256(next.token), expiresAt: next.claims.expiresAt });
+      await insertRefreshToken(client, {
+        id: next.claims.tokenId,
+        familyId: family.id,
+        tokenHash: sha256(next.token),
+        expiresAt: next.claims.expiresAt,
+      });
       await markRefreshTokenUsed(client, stored.id, next.claims.tokenId);
       return { kind: 'rotated' as const, user, refreshToken: next.token };
     });
     if (outcome.kind === 'reused') {
       // A security event, not a client mistake: someone else holds (or held) this token.
-      logger.warn({ familyId: claims.familyId, userId: claims.userId }, 'refresh token reuse detected: family revoked');
+      logger.warn(
+        { familyId: claims.familyId, userId: claims.userId },
+        'refresh token reuse detected: family revoked',
+      );
     }
     if (outcome.kind !== 'rotated') throw invalidToken(`refresh token ${outcome.kind}`);
     return { ...pair(outcome.user, outcome.refreshToken), user: outcome.user };

@@ -36,7 +36,10 @@ export interface RefreshClaims {
 
 export interface TokenSigner {
   signAccess(user: { id: string | number; role: Role }): { token: string; claims: AccessClaims };
-  signRefresh(user: { id: string | number }, familyId: string): { token: string; claims: RefreshClaims };
+  signRefresh(
+    user: { id: string | number },
+    familyId: string,
+  ): { token: string; claims: RefreshClaims };
   verifyAccess(token: string): AccessClaims;
   verifyRefresh(token: string): RefreshClaims;
   jwks(): { keys: Record<string, string>[] };
@@ -54,7 +57,11 @@ export function invalidToken(reason: string): AppError {
   });
 }
 
-export function createTokenSigner(config: AuthConfig, keys: SigningKeys, previous: VerificationKey[] = []): TokenSigner {
+export function createTokenSigner(
+  config: AuthConfig,
+  keys: SigningKeys,
+  previous: VerificationKey[] = [],
+): TokenSigner {
   // Signing uses the current key only; verification accepts it and any retired key still listed.
   const verificationKeys = new Map([keys, ...previous].map((key) => [key.kid, key.publicKey]));
   const audience: Record<TokenKind, string> = {
@@ -80,19 +87,26 @@ export function createTokenSigner(config: AuthConfig, keys: SigningKeys, previou
     return { token, tokenId, expiresAt: new Date(Date.now() + lifetime[kind] * 1000) };
   }
 
-  function verify(kind: TokenKind, token: string): jwt.JwtPayload & { sub: string; jti: string; exp: number } {
+  function verify(
+    kind: TokenKind,
+    token: string,
+  ): jwt.JwtPayload & { sub: string; jti: string; exp: number } {
     // 1. Bound the size and the shape before any parsing (also rejects "alg: none" tokens,
     //    whose signature part is empty).
-    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw invalidToken('missing or oversized');
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH)
+      throw invalidToken('missing or oversized');
     if (!COMPACT_JWS.test(token)) throw invalidToken('not a compact JWS');
     // 2. The header, checked by us: jsonwebtoken does not know typ, crit or kid rules.
     let header: unknown;
     try {
-      header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
+      header = JSON.parse(
+        Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'),
+      );
     } catch (error) {
       throw invalidToken(`header is not JSON: ${(error as Error).message}`);
     }
-    if (typeof header !== 'object' || header === null || Array.isArray(header)) throw invalidToken('header is not an object');
+    if (typeof header !== 'object' || header === null || Array.isArray(header))
+      throw invalidToken('header is not an object');
     const h = header as Record<string, unknown>;
     if (h.alg !== ALGORITHM) throw invalidToken(`alg ${String(h.alg)}`);
     if (h.typ !== TYP[kind]) throw invalidToken(`typ ${String(h.typ)} where ${TYP[kind]} expected`);
@@ -123,8 +137,10 @@ export function createTokenSigner(config: AuthConfig, keys: SigningKeys, previou
     if (typeof payload.exp !== 'number') throw invalidToken('exp missing');
     if (typeof payload.iat !== 'number') throw invalidToken('iat missing');
     if (payload.iat > now + CLOCK_TOLERANCE_SECONDS) throw invalidToken('iat in the future');
-    if (payload.exp - payload.iat > lifetime[kind]) throw invalidToken('lifetime longer than allowed');
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw invalidToken('sub missing');
+    if (payload.exp - payload.iat > lifetime[kind])
+      throw invalidToken('lifetime longer than allowed');
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0)
+      throw invalidToken('sub missing');
     if (typeof payload.jti !== 'string') throw invalidToken('jti missing');
     return payload as jwt.JwtPayload & { sub: string; jti: string; exp: number };
   }
@@ -142,13 +158,23 @@ export function createTokenSigner(config: AuthConfig, keys: SigningKeys, previou
       const payload = verify('access', token);
       const role: unknown = payload.role;
       if (!isRole(role)) throw invalidToken('role claim missing');
-      return { userId: payload.sub, role, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
+      return {
+        userId: payload.sub,
+        role,
+        tokenId: payload.jti,
+        expiresAt: new Date(payload.exp * 1000),
+      };
     },
     verifyRefresh(token) {
       const payload = verify('refresh', token);
       const familyId: unknown = payload.fam;
       if (typeof familyId !== 'string') throw invalidToken('fam claim missing');
-      return { userId: payload.sub, familyId, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
+      return {
+        userId: payload.sub,
+        familyId,
+        tokenId: payload.jti,
+        expiresAt: new Date(payload.exp * 1000),
+      };
     },
     jwks() {
       return { keys: [keys.jwk, ...previous.map((key) => key.jwk)] };

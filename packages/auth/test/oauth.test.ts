@@ -4,7 +4,11 @@ import type { Express } from 'express';
 import { insertUser } from '@roadmap/data-sql';
 import { profileFromUserinfo } from '../src/oauth.service';
 import { createAuthTestApp, type AuthTestApp } from './support/auth-app';
-import { CookieJar, startAuthorizationServer, type AuthorizationServer } from './support/authorization-server';
+import {
+  CookieJar,
+  startAuthorizationServer,
+  type AuthorizationServer,
+} from './support/authorization-server';
 
 /**
  * The whole OAuth2 authorization-code flow against a real authorization server (oidc-provider
@@ -24,7 +28,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const callbackUrl = `${appUrl}/auth/oauth/idp/callback`;
-  idp = await startAuthorizationServer({ REDIRECT_URI: callbackUrl, CLIENT_ID: 'conduit', CLIENT_SECRET: 'conduit-test-secret' });
+  idp = await startAuthorizationServer({
+    REDIRECT_URI: callbackUrl,
+    CLIENT_ID: 'conduit',
+    CLIENT_SECRET: 'conduit-test-secret',
+  });
   t = await createAuthTestApp('oauth', {
     OAUTH_PROVIDER: 'idp',
     OAUTH_AUTHORIZATION_URL: idp.authorizationEndpoint,
@@ -43,7 +51,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const get = (url: string, jar?: CookieJar) => fetch(url, { redirect: 'manual', headers: jar ? { cookie: jar.header() } : {} });
+const get = (url: string, jar?: CookieJar) =>
+  fetch(url, { redirect: 'manual', headers: jar ? { cookie: jar.header() } : {} });
 
 /** Our /auth/oauth/idp: returns the provider URL the browser is sent to. */
 async function begin(browser: CookieJar): Promise<URL> {
@@ -63,7 +72,8 @@ async function atProvider(authorizeUrl: URL, account: string): Promise<URL> {
     const res = await get(url.href, providerJar);
     providerJar.store(res);
     const location = res.headers.get('location');
-    if (!location) throw new Error(`provider answered ${res.status} at ${url.pathname}: ${await res.text()}`);
+    if (!location)
+      throw new Error(`provider answered ${res.status} at ${url.pathname}: ${await res.text()}`);
     url = new URL(location, url);
   }
   throw new Error('too many redirects at the provider');
@@ -72,7 +82,14 @@ async function atProvider(authorizeUrl: URL, account: string): Promise<URL> {
 async function callback(url: URL | string, browser?: CookieJar) {
   const res = await get(String(url), browser);
   browser?.store(res);
-  return { status: res.status, body: (await res.json()) as { user?: { username: string; email: string }; csrfToken?: string; errors?: Record<string, string[]> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      user?: { username: string; email: string };
+      csrfToken?: string;
+      errors?: Record<string, string[]>;
+    },
+  };
 }
 
 test('when a user signs in with the provider, then state and PKCE S256 are used, a linked user is created and a session starts', async () => {
@@ -89,7 +106,11 @@ test('when a user signs in with the provider, then state and PKCE S256 are used,
   expect(back.searchParams.get('state')).toBe(authorize.searchParams.get('state'));
   const res = await callback(back, browser);
   expect(res.status).toBe(200);
-  expect(res.body.user).toMatchObject({ username: 'alice', email: 'alice@idp.example', role: 'user' });
+  expect(res.body.user).toMatchObject({
+    username: 'alice',
+    email: 'alice@idp.example',
+    role: 'user',
+  });
   expect(browser.get('conduit.sid')).not.toBe(before); // session regenerated at login
 
   const me = await fetch(`${appUrl}/auth/session/me`, { headers: { cookie: browser.header() } });
@@ -103,7 +124,9 @@ test('when the same provider account signs in again, then it is the same user (l
   const browser = new CookieJar();
   const res = await callback(await atProvider(await begin(browser), 'alice'), browser);
   expect(res.status).toBe(200);
-  const { rows } = await t.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE lower(username) LIKE 'alice%'");
+  const { rows } = await t.db.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM users WHERE lower(username) LIKE 'alice%'",
+  );
   expect(rows[0]!.n).toBe(1);
 });
 
@@ -114,7 +137,9 @@ test('when the state in the callback is forged, then 403 and no session', async 
   const res = await callback(back, browser);
   expect(res.status).toBe(403);
   expect(res.body.errors).toEqual({ oauth: ['the authorization request could not be verified'] });
-  expect((await fetch(`${appUrl}/auth/session/me`, { headers: { cookie: browser.header() } })).status).toBe(401);
+  expect(
+    (await fetch(`${appUrl}/auth/session/me`, { headers: { cookie: browser.header() } })).status,
+  ).toBe(401);
 });
 
 test('when the callback arrives without the session that started the flow, then 403', async () => {
@@ -131,7 +156,10 @@ test('when a successful callback is replayed (new cookie or the old one), then 4
   expect((await callback(back, browser)).status).toBe(200);
   const withNewSession = await callback(back, browser);
   expect(withNewSession.status).toBe(403);
-  const withOldSession = await fetch(String(back), { redirect: 'manual', headers: { cookie: oldCookie } });
+  const withOldSession = await fetch(String(back), {
+    redirect: 'manual',
+    headers: { cookie: oldCookie },
+  });
   expect(withOldSession.status).toBe(403);
 });
 
@@ -142,7 +170,10 @@ test('when the code verifier does not match the challenge, then the provider ref
   // stolen code, but not this browser's session, would have to guess).
   const sid = decodeURIComponent(browser.get('conduit.sid')!).slice(2).split('.')[0]!;
   const key = `auth:sess:${sid}`;
-  const data = JSON.parse((await t.redis.redis.get(key))!) as Record<string, { state: { code_verifier: string } }>;
+  const data = JSON.parse((await t.redis.redis.get(key))!) as Record<
+    string,
+    { state: { code_verifier: string } }
+  >;
   const stateKey = Object.keys(data).find((k) => k.startsWith('oauth2:'))!;
   data[stateKey]!.state.code_verifier = 'x'.repeat(43);
   await t.redis.redis.set(key, JSON.stringify(data), 'EX', 600);
@@ -154,23 +185,35 @@ test('when the code verifier does not match the challenge, then the provider ref
 test('when the user denies consent at the provider, then 401 with a clear message', async () => {
   const browser = new CookieJar();
   const authorize = await begin(browser);
-  const res = await callback(`${appUrl}/auth/oauth/idp/callback?error=access_denied&state=${authorize.searchParams.get('state')}`, browser);
+  const res = await callback(
+    `${appUrl}/auth/oauth/idp/callback?error=access_denied&state=${authorize.searchParams.get('state')}`,
+    browser,
+  );
   expect(res.status).toBe(401);
   expect(res.body.errors).toEqual({ oauth: ['the authorization was denied'] });
 });
 
 test('when the provider reports another error, then 401, never 500', async () => {
-  const res = await callback(`${appUrl}/auth/oauth/idp/callback?error=server_error&error_description=boom`, new CookieJar());
+  const res = await callback(
+    `${appUrl}/auth/oauth/idp/callback?error=server_error&error_description=boom`,
+    new CookieJar(),
+  );
   expect(res.status).toBe(401);
   expect(res.body.errors).toEqual({ oauth: ['the provider refused the authorization'] });
 });
 
 test('when a local account already has the email, then 409 instead of silently linking (account takeover)', async () => {
-  await insertUser(t.db.pool, { email: 'frank@idp.example', username: 'frank_local', passwordHash: null });
+  await insertUser(t.db.pool, {
+    email: 'frank@idp.example',
+    username: 'frank_local',
+    passwordHash: null,
+  });
   const browser = new CookieJar();
   const res = await callback(await atProvider(await begin(browser), 'frank'), browser);
   expect(res.status).toBe(409);
-  expect(res.body.errors).toEqual({ email: ['is already registered: sign in with your password first'] });
+  expect(res.body.errors).toEqual({
+    email: ['is already registered: sign in with your password first'],
+  });
 });
 
 describe('userinfo mapping (no HTTP)', () => {
@@ -184,8 +227,14 @@ describe('userinfo mapping (no HTTP)', () => {
   });
 
   test('when an OIDC provider marks the email unverified, then it is not used', () => {
-    expect(profileFromUserinfo('idp', { sub: 'abc', email: 'x@example.com', email_verified: false })?.email).toBeNull();
-    expect(profileFromUserinfo('idp', { sub: 'abc', email: 'x@example.com', email_verified: true })?.email).toBe('x@example.com');
+    expect(
+      profileFromUserinfo('idp', { sub: 'abc', email: 'x@example.com', email_verified: false })
+        ?.email,
+    ).toBeNull();
+    expect(
+      profileFromUserinfo('idp', { sub: 'abc', email: 'x@example.com', email_verified: true })
+        ?.email,
+    ).toBe('x@example.com');
   });
 
   test('when the answer has no subject, then there is no profile', () => {

@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { findUserById } from '@roadmap/data-sql';
-import { assertCan, can, PERMISSIONS, permissionsOf, type Actor, type Permission, type Role } from '../src';
+import {
+  assertCan,
+  can,
+  PERMISSIONS,
+  permissionsOf,
+  type Actor,
+  type Permission,
+  type Role,
+} from '../src';
 import { APP_ORIGIN, createAuthTestApp, type AuthTestApp } from './support/auth-app';
 
 describe('policy (no HTTP)', () => {
@@ -9,7 +17,7 @@ describe('policy (no HTTP)', () => {
   const admin: Actor = { userId: 3, role: 'admin' };
   const article = { ownerId: 1, type: 'article' };
 
-  test('when an author acts on their own article, then they may edit and delete it; on someone else\'s, not', () => {
+  test("when an author acts on their own article, then they may edit and delete it; on someone else's, not", () => {
     expect(can(user, 'article:update', article)).toBe(true);
     expect(can(user, 'article:delete', article)).toBe(true);
     expect(can(user, 'article:update', { ownerId: 99 })).toBe(false);
@@ -25,8 +33,12 @@ describe('policy (no HTTP)', () => {
 
   test('when the actor is anonymous, then nothing is allowed and assertCan says 401; a known actor without permission gets 403', () => {
     for (const permission of PERMISSIONS) expect(can(null, permission)).toBe(false);
-    expect(() => assertCan(null, 'article:create')).toThrow(expect.objectContaining({ status: 401, details: { token: ['is missing'] } }));
-    expect(() => assertCan(user, 'user:list')).toThrow(expect.objectContaining({ status: 403, details: { user: ['forbidden'] } }));
+    expect(() => assertCan(null, 'article:create')).toThrow(
+      expect.objectContaining({ status: 401, details: { token: ['is missing'] } }),
+    );
+    expect(() => assertCan(user, 'user:list')).toThrow(
+      expect.objectContaining({ status: 403, details: { user: ['forbidden'] } }),
+    );
     expect(() => assertCan(user, 'article:update', { ownerId: 7, type: 'article' })).toThrow(
       expect.objectContaining({ status: 403, details: { article: ['forbidden'] } }),
     );
@@ -47,19 +59,30 @@ describe('admin endpoints', () => {
   });
   afterAll(() => t.close());
 
-  const tokenOf = async (user: { id: number; role: 'user' | 'editor' | 'admin' }) => `Token ${(await t.auth.issueTokens(user)).accessToken}`;
+  const tokenOf = async (user: { id: number; role: 'user' | 'editor' | 'admin' }) =>
+    `Token ${(await t.auth.issueTokens(user)).accessToken}`;
 
   test('when anyone but an admin lists users, then 401 (anonymous) or 403 (user, editor); an admin gets the list', async () => {
     const anon = await request(t.app).get('/api/admin/users').expect(401);
     expect(anon.body.errors).toEqual({ token: ['is missing'] });
     for (const role of ['user', 'editor'] as const) {
-      const res = await request(t.app).get('/api/admin/users').set('Authorization', await tokenOf(await t.createUser({ role }))).expect(403);
+      const res = await request(t.app)
+        .get('/api/admin/users')
+        .set('Authorization', await tokenOf(await t.createUser({ role })))
+        .expect(403);
       expect(res.body.errors).toEqual({ user: ['forbidden'] });
     }
     const admin = await t.createUser({ role: 'admin', label: 'admin' });
-    const res = await request(t.app).get('/api/admin/users?limit=100').set('Authorization', await tokenOf(admin)).expect(200);
+    const res = await request(t.app)
+      .get('/api/admin/users?limit=100')
+      .set('Authorization', await tokenOf(admin))
+      .expect(200);
     expect(res.body.usersCount).toBeGreaterThanOrEqual(3);
-    expect(res.body.users).toEqual(expect.arrayContaining([expect.objectContaining({ username: admin.username, role: 'admin' })]));
+    expect(res.body.users).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ username: admin.username, role: 'admin' }),
+      ]),
+    );
     expect(JSON.stringify(res.body)).not.toMatch(/password|argon2/i);
   });
 
@@ -81,9 +104,17 @@ describe('admin endpoints', () => {
   test('when the role is not one of user/editor/admin or the user does not exist, then 422 / 404', async () => {
     const admin = await tokenOf(await t.createUser({ role: 'admin', label: 'admin' }));
     const user = await t.createUser();
-    const bad = await request(t.app).put(`/api/admin/users/${user.username}/role`).set('Authorization', admin).send({ role: 'root' }).expect(422);
+    const bad = await request(t.app)
+      .put(`/api/admin/users/${user.username}/role`)
+      .set('Authorization', admin)
+      .send({ role: 'root' })
+      .expect(422);
     expect(Object.keys(bad.body.errors as object)).toEqual(['role']);
-    const missing = await request(t.app).put('/api/admin/users/nobody-here/role').set('Authorization', admin).send({ role: 'user' }).expect(404);
+    const missing = await request(t.app)
+      .put('/api/admin/users/nobody-here/role')
+      .set('Authorization', admin)
+      .send({ role: 'user' })
+      .expect(404);
     expect(missing.body.errors).toEqual({ user: ['not found'] });
   });
 });
@@ -98,7 +129,10 @@ describe('the last admin', () => {
   const demote = async (by: { id: number }, target: { username: string }) =>
     request(t.app)
       .put(`/api/admin/users/${target.username}/role`)
-      .set('Authorization', `Token ${(await t.auth.issueTokens({ id: by.id, role: 'admin' })).accessToken}`)
+      .set(
+        'Authorization',
+        `Token ${(await t.auth.issueTokens({ id: by.id, role: 'admin' })).accessToken}`,
+      )
       .send({ role: 'user' });
 
   test('when the only admin tries to demote themself, then 409 and they stay admin', async () => {
@@ -115,14 +149,20 @@ describe('the last admin', () => {
     const b = await t.createUser({ role: 'admin', label: 'admin' });
     const results = await Promise.all([demote(a, b), demote(b, a)]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    const { rows } = await t.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE role = 'admin'");
+    const { rows } = await t.db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM users WHERE role = 'admin'",
+    );
     expect(rows[0]!.n).toBe(1);
   });
 
   test('when an admin signed in by session is demoted, then their very next admin request is refused (sessions read the role live)', async () => {
     const keeper = await t.createUser({ role: 'admin', label: 'admin' });
     const admin = await t.createUser({ role: 'admin', label: 'admin' });
-    const login = await request(t.app).post('/auth/session/login').set('Origin', APP_ORIGIN).send({ email: admin.email, password: admin.password }).expect(200);
+    const login = await request(t.app)
+      .post('/auth/session/login')
+      .set('Origin', APP_ORIGIN)
+      .send({ email: admin.email, password: admin.password })
+      .expect(200);
     const cookie = String(login.headers['set-cookie']).split(';')[0]!;
     await request(t.app).get('/api/admin/users').set('Cookie', cookie).expect(200);
     expect((await demote(keeper, admin)).status).toBe(200);

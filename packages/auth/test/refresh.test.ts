@@ -8,7 +8,10 @@ const keys = pemKeyPair();
 let t: AuthTestApp;
 
 beforeAll(async () => {
-  t = await createAuthTestApp('refresh', { JWT_PRIVATE_KEY: keys.privatePem, JWT_PUBLIC_KEY: keys.publicPem });
+  t = await createAuthTestApp('refresh', {
+    JWT_PRIVATE_KEY: keys.privatePem,
+    JWT_PUBLIC_KEY: keys.publicPem,
+  });
 });
 afterAll(() => t.close());
 
@@ -20,10 +23,14 @@ interface Pair {
 
 async function login(): Promise<{ pair: Pair; userId: number }> {
   const user = await t.createUser();
-  const res = await request(t.app).post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+  const res = await request(t.app)
+    .post('/api/auth/login')
+    .send({ email: user.email, password: user.password })
+    .expect(200);
   return { pair: res.body as Pair, userId: user.id };
 }
-const refresh = (refreshToken: string) => request(t.app).post('/api/auth/refresh').send({ refreshToken });
+const refresh = (refreshToken: string) =>
+  request(t.app).post('/api/auth/refresh').send({ refreshToken });
 const familyOf = (token: string) => (jwt.decode(token) as { fam: string }).fam;
 async function family(id: string) {
   const { rows } = await t.db.pool.query<{ revoked_reason: string | null; tokens: number }>(
@@ -40,9 +47,17 @@ test('when a client refreshes, then it gets a new pair, the old refresh token is
   const next = res.body as Pair & { user: { username: string } };
   expect(next.refreshToken).not.toBe(pair.refreshToken);
   expect(next.user.username).toMatch(/^user_/);
-  await request(t.app).get('/api/probe').set('Authorization', `Bearer ${next.accessToken}`).expect(200);
+  await request(t.app)
+    .get('/api/probe')
+    .set('Authorization', `Bearer ${next.accessToken}`)
+    .expect(200);
 
-  const { rows } = await t.db.pool.query<{ token_hash: string; used_at: Date | null; replaced_by: string | null; id: string }>(
+  const { rows } = await t.db.pool.query<{
+    token_hash: string;
+    used_at: Date | null;
+    replaced_by: string | null;
+    id: string;
+  }>(
     'SELECT r.id, r.token_hash, r.used_at, r.replaced_by FROM refresh_tokens r JOIN refresh_token_families f ON f.id = r.family_id WHERE f.user_id = $1 ORDER BY r.created_at',
     [userId],
   );
@@ -75,14 +90,23 @@ test('when the same refresh token is sent by several requests at once, then exac
 
 test('when a client logs out, then its refresh token is refused afterwards and the family is marked "logout"', async () => {
   const { pair } = await login();
-  await request(t.app).post('/api/auth/logout').send({ refreshToken: pair.refreshToken }).expect(204);
+  await request(t.app)
+    .post('/api/auth/logout')
+    .send({ refreshToken: pair.refreshToken })
+    .expect(204);
   const res = await refresh(pair.refreshToken).expect(401);
   expect(res.body.errors).toEqual({ token: ['is invalid'] });
-  expect(await family(familyOf(pair.refreshToken))).toEqual({ revoked_reason: 'logout', tokens: 1 });
+  expect(await family(familyOf(pair.refreshToken))).toEqual({
+    revoked_reason: 'logout',
+    tokens: 1,
+  });
 });
 
 test('when logout gets garbage or no token, then 401 / 422 and nothing is revoked', async () => {
-  const bad = await request(t.app).post('/api/auth/logout').send({ refreshToken: 'nope' }).expect(401);
+  const bad = await request(t.app)
+    .post('/api/auth/logout')
+    .send({ refreshToken: 'nope' })
+    .expect(401);
   expect(bad.body.errors).toEqual({ token: ['is invalid'] });
   const missing = await request(t.app).post('/api/auth/logout').send({}).expect(422);
   expect(missing.body.errors).toEqual({ refreshToken: [expect.any(String)] });
@@ -92,9 +116,21 @@ test('when a refresh token is expired, forged, or correctly signed but unknown t
   const { pair } = await login();
   const decoded = jwt.decode(pair.refreshToken, { complete: true })!;
   const base = decoded.payload as Record<string, unknown>;
-  const expired = forge(decoded.header as unknown as Record<string, unknown>, { ...base, iat: now() - 100, exp: now() - 10 }, keys.privateKey);
-  const unknown = forge(decoded.header as unknown as Record<string, unknown>, { ...base, jti: '00000000-0000-4000-8000-000000000000' }, keys.privateKey);
-  const forged = forge(decoded.header as unknown as Record<string, unknown>, base, pemKeyPair().privateKey);
+  const expired = forge(
+    decoded.header as unknown as Record<string, unknown>,
+    { ...base, iat: now() - 100, exp: now() - 10 },
+    keys.privateKey,
+  );
+  const unknown = forge(
+    decoded.header as unknown as Record<string, unknown>,
+    { ...base, jti: '00000000-0000-4000-8000-000000000000' },
+    keys.privateKey,
+  );
+  const forged = forge(
+    decoded.header as unknown as Record<string, unknown>,
+    base,
+    pemKeyPair().privateKey,
+  );
   for (const token of [expired, unknown, forged]) {
     const res = await refresh(token).expect(401);
     expect(res.body.errors).toEqual({ token: ['is invalid'] });
@@ -103,7 +139,7 @@ test('when a refresh token is expired, forged, or correctly signed but unknown t
   await refresh(pair.refreshToken).expect(200);
 });
 
-test('when every login of a user is revoked (e.g. after a password change), then all their refresh tokens die and others\' do not', async () => {
+test("when every login of a user is revoked (e.g. after a password change), then all their refresh tokens die and others' do not", async () => {
   const user = await t.createUser();
   const phone = await t.auth.issueTokens(user);
   const laptop = await t.auth.issueTokens(user);

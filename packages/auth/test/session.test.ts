@@ -10,7 +10,9 @@ afterAll(() => t.close());
 
 /** The `conduit.sid=…` pair from a response, and the session id inside its signed value. */
 function sessionCookie(res: request.Response): { cookie: string; sid: string; attributes: string } {
-  const raw = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('conduit.sid='));
+  const raw = ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .find((c) => c.startsWith('conduit.sid='));
   if (!raw) throw new Error(`no session cookie in ${JSON.stringify(res.headers)}`);
   const [pair, ...attributes] = raw.split(';');
   const value = decodeURIComponent(pair!.slice('conduit.sid='.length));
@@ -25,7 +27,12 @@ async function sessionLogin() {
     .set('Origin', APP_ORIGIN)
     .send({ email: user.email, password: user.password })
     .expect(200);
-  return { user, ...sessionCookie(res), csrfToken: (res.body as { csrfToken: string }).csrfToken, body: res.body as Record<string, unknown> };
+  return {
+    user,
+    ...sessionCookie(res),
+    csrfToken: (res.body as { csrfToken: string }).csrfToken,
+    body: res.body as Record<string, unknown>,
+  };
 }
 
 test('when a user logs in, then a hardened cookie names a session stored in Redis with a bounded TTL', async () => {
@@ -41,7 +48,10 @@ test('when a user logs in, then a hardened cookie names a session stored in Redi
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual(t.config.SESSION_TTL_SECONDS);
   const me = await request(t.app).get('/auth/session/me').set('Cookie', s.cookie).expect(200);
-  expect(me.body).toEqual({ user: expect.objectContaining({ username: s.user.username }), csrfToken: s.csrfToken });
+  expect(me.body).toEqual({
+    user: expect.objectContaining({ username: s.user.username }),
+    csrfToken: s.csrfToken,
+  });
   const probe = await request(t.app).get('/api/probe').set('Cookie', s.cookie).expect(200);
   expect(probe.body.auth).toEqual({ userId: s.user.id, role: 'user', via: 'session' });
 });
@@ -66,7 +76,11 @@ test('when a browser that already had a session logs in, then it gets a new sess
 describe('CSRF', () => {
   test('when a session-authenticated state change comes without the CSRF token, then 403 and the handler never runs', async () => {
     const s = await sessionLogin();
-    const res = await request(t.app).post('/api/probe').set('Cookie', s.cookie).set('Origin', APP_ORIGIN).expect(403);
+    const res = await request(t.app)
+      .post('/api/probe')
+      .set('Cookie', s.cookie)
+      .set('Origin', APP_ORIGIN)
+      .expect(403);
     expect(res.body.errors).toEqual({ csrf: ['is invalid'] });
   });
 
@@ -76,7 +90,10 @@ describe('CSRF', () => {
       .post('/api/probe')
       .set('Cookie', s.cookie)
       .set('Origin', APP_ORIGIN)
-      .set('x-csrf-token', s.csrfToken.replace(/.$/, (c) => (c === '0' ? '1' : '0')))
+      .set(
+        'x-csrf-token',
+        s.csrfToken.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+      )
       .expect(403);
     expect(res.body.errors).toEqual({ csrf: ['is invalid'] });
   });
@@ -84,7 +101,10 @@ describe('CSRF', () => {
   test('when the token is right but the Origin is foreign or absent, then 403', async () => {
     const s = await sessionLogin();
     for (const origin of ['https://evil.example', undefined]) {
-      const req = request(t.app).post('/api/probe').set('Cookie', s.cookie).set('x-csrf-token', s.csrfToken);
+      const req = request(t.app)
+        .post('/api/probe')
+        .set('Cookie', s.cookie)
+        .set('x-csrf-token', s.csrfToken);
       const res = await (origin ? req.set('Origin', origin) : req).expect(403);
       expect(res.body.errors).toEqual({ csrf: ['is invalid'] });
     }
@@ -92,16 +112,32 @@ describe('CSRF', () => {
 
   test('when the token and the Origin (or a same-origin Referer) are right, then the change goes through', async () => {
     const s = await sessionLogin();
-    const res = await request(t.app).post('/api/probe').set('Cookie', s.cookie).set('x-csrf-token', s.csrfToken).set('Origin', APP_ORIGIN).expect(200);
+    const res = await request(t.app)
+      .post('/api/probe')
+      .set('Cookie', s.cookie)
+      .set('x-csrf-token', s.csrfToken)
+      .set('Origin', APP_ORIGIN)
+      .expect(200);
     expect(res.body.auth).toMatchObject({ userId: s.user.id, via: 'session' });
-    await request(t.app).post('/api/probe').set('Cookie', s.cookie).set('x-csrf-token', s.csrfToken).set('Referer', `${APP_ORIGIN}/editor`).expect(200);
+    await request(t.app)
+      .post('/api/probe')
+      .set('Cookie', s.cookie)
+      .set('x-csrf-token', s.csrfToken)
+      .set('Referer', `${APP_ORIGIN}/editor`)
+      .expect(200);
   });
 
   test('when a token-authenticated request changes state, then no CSRF token is needed (no ambient credential)', async () => {
     const user = await t.createUser();
     const { accessToken } = await t.auth.issueTokens(user);
-    await request(t.app).post('/api/probe').set('Authorization', `Token ${accessToken}`).expect(200);
-    const me = await request(t.app).get('/auth/session/me').set('Authorization', `Token ${accessToken}`).expect(200);
+    await request(t.app)
+      .post('/api/probe')
+      .set('Authorization', `Token ${accessToken}`)
+      .expect(200);
+    const me = await request(t.app)
+      .get('/auth/session/me')
+      .set('Authorization', `Token ${accessToken}`)
+      .expect(200);
     expect(me.body.csrfToken).toBeNull();
     expect(me.headers['set-cookie']).toBeUndefined(); // no session was created for a token client
   });
@@ -120,8 +156,17 @@ describe('CSRF', () => {
 
 test('when the user logs out, then the session is deleted from Redis and the old cookie no longer works', async () => {
   const s = await sessionLogin();
-  await request(t.app).post('/auth/session/logout').set('Cookie', s.cookie).set('Origin', APP_ORIGIN).expect(403);
-  const res = await request(t.app).post('/auth/session/logout').set('Cookie', s.cookie).set('Origin', APP_ORIGIN).set('x-csrf-token', s.csrfToken).expect(204);
+  await request(t.app)
+    .post('/auth/session/logout')
+    .set('Cookie', s.cookie)
+    .set('Origin', APP_ORIGIN)
+    .expect(403);
+  const res = await request(t.app)
+    .post('/auth/session/logout')
+    .set('Cookie', s.cookie)
+    .set('Origin', APP_ORIGIN)
+    .set('x-csrf-token', s.csrfToken)
+    .expect(204);
   expect(String(res.headers['set-cookie'])).toMatch(/conduit\.sid=;/);
   expect(await stored(s.sid)).toBe(0);
   const me = await request(t.app).get('/auth/session/me').set('Cookie', s.cookie).expect(401);
@@ -132,7 +177,10 @@ test('when the cookie is forged (bad signature or unknown id), then the request 
   const s = await sessionLogin();
   const tampered = s.cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
   await request(t.app).get('/auth/session/me').set('Cookie', tampered).expect(401);
-  await request(t.app).get('/auth/session/me').set('Cookie', 'conduit.sid=s%3Anope.nope').expect(401);
+  await request(t.app)
+    .get('/auth/session/me')
+    .set('Cookie', 'conduit.sid=s%3Anope.nope')
+    .expect(401);
 });
 
 test('when the session is older than the absolute lifetime, then it is refused and deleted even if active', async () => {

@@ -1,9 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { authConfigShape, createAuth, declaredPolicy, permissionsOf, type Auth, type Role, type RoutePolicy } from '@roadmap/auth';
+import {
+  authConfigShape,
+  createAuth,
+  declaredPolicy,
+  permissionsOf,
+  type Auth,
+  type Role,
+  type RoutePolicy,
+} from '@roadmap/auth';
 import { insertUser, migrate } from '@roadmap/data-sql';
 import { loadConfig } from '@roadmap/kit';
-import { createTestDatabase, createTestRedis, requireServices, type TestDatabase, type TestRedis } from '@roadmap/kit/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  requireServices,
+  type TestDatabase,
+  type TestRedis,
+} from '@roadmap/kit/testing';
 import { buildApp, type RestApp } from '../src/app';
 
 /**
@@ -41,8 +55,12 @@ function collect(stack: RouteLayer[], prefix = ''): FoundRoute[] {
   const found: FoundRoute[] = [];
   for (const layer of stack) {
     if (layer.route) {
-      const policy = layer.route.stack.map((s) => declaredPolicy(s.handle)).find((p) => p !== undefined);
-      const methods = [...new Set(layer.route.stack.map((s) => s.method).filter((m): m is string => !!m))];
+      const policy = layer.route.stack
+        .map((s) => declaredPolicy(s.handle))
+        .find((p) => p !== undefined);
+      const methods = [
+        ...new Set(layer.route.stack.map((s) => s.method).filter((m): m is string => !!m)),
+      ];
       for (const routePath of ([] as string[]).concat(layer.route.path)) {
         for (const method of methods) {
           const path = prefix + routePath;
@@ -51,7 +69,8 @@ function collect(stack: RouteLayer[], prefix = ''): FoundRoute[] {
       }
     } else if (Array.isArray(layer.handle.stack)) {
       // A mounted router: we can only name its routes if it is mounted at the root.
-      if (!layer.slash && layer.rawPath !== '/') throw new Error(`router mounted at ${String(layer.rawPath)}: teach collect() its prefix`);
+      if (!layer.slash && layer.rawPath !== '/')
+        throw new Error(`router mounted at ${String(layer.rawPath)}: teach collect() its prefix`);
       found.push(...collect(layer.handle.stack, prefix));
     }
   }
@@ -68,17 +87,38 @@ const ROLE_LIST: Role[] = ['user', 'editor', 'admin'];
 
 beforeAll(async () => {
   await requireServices(['postgres', 'redis']);
-  db = await createTestDatabase({ name: 'auth_rbac_matrix', setup: async (url) => void (await migrate(url)) });
+  db = await createTestDatabase({
+    name: 'auth_rbac_matrix',
+    setup: async (url) => void (await migrate(url)),
+  });
   cache = await createTestRedis('auth-rbac-matrix');
-  auth = createAuth({ pool: db.pool, redis: cache.redis, config: loadConfig(authConfigShape, { NODE_ENV: 'test' }) });
-  api = buildApp({ pool: db.pool, redis: cache.redis, auth, config: { RATE_LIMIT_MAX: 1_000_000 } });
+  auth = createAuth({
+    pool: db.pool,
+    redis: cache.redis,
+    config: loadConfig(authConfigShape, { NODE_ENV: 'test' }),
+  });
+  api = buildApp({
+    pool: db.pool,
+    redis: cache.redis,
+    auth,
+    config: { RATE_LIMIT_MAX: 1_000_000 },
+  });
   routes = collect((api.app.router as unknown as { stack: RouteLayer[] }).stack);
   for (const role of ROLE_LIST) {
     const id = randomBytes(4).toString('hex');
-    const user = await insertUser(db.pool, { email: `${role}-${id}@example.com`, username: `${role}_${id}`, passwordHash: null, role });
+    const user = await insertUser(db.pool, {
+      email: `${role}-${id}@example.com`,
+      username: `${role}_${id}`,
+      passwordHash: null,
+      role,
+    });
     tokens[role] = (await auth.issueTokens(user)).accessToken;
   }
-  const other = await insertUser(db.pool, { email: `other-${randomBytes(4).toString('hex')}@example.com`, username: `other_${randomBytes(4).toString('hex')}`, passwordHash: null });
+  const other = await insertUser(db.pool, {
+    email: `other-${randomBytes(4).toString('hex')}@example.com`,
+    username: `other_${randomBytes(4).toString('hex')}`,
+    passwordHash: null,
+  });
   tokens.otherUser = (await auth.issueTokens(other)).accessToken;
 });
 afterAll(async () => {
@@ -90,12 +130,20 @@ afterAll(async () => {
 
 test('when the routers are walked, then every route declares a policy (or is listed infrastructure)', () => {
   expect(routes.length).toBeGreaterThan(15);
-  const undeclared = routes.filter((r) => r.policy === undefined && !(r.key in INFRASTRUCTURE)).map((r) => r.key);
+  const undeclared = routes
+    .filter((r) => r.policy === undefined && !(r.key in INFRASTRUCTURE))
+    .map((r) => r.key);
   expect(undeclared).toEqual([]);
   const stale = Object.keys(INFRASTRUCTURE).filter((key) => !routes.some((r) => r.key === key));
   expect(stale).toEqual([]);
   // The auth endpoints are part of the matrix too.
-  expect(routes.map((r) => r.key)).toEqual(expect.arrayContaining(['POST /api/auth/refresh', 'GET /api/admin/users', 'PUT /api/admin/users/:username/role']));
+  expect(routes.map((r) => r.key)).toEqual(
+    expect.arrayContaining([
+      'POST /api/auth/refresh',
+      'GET /api/admin/users',
+      'PUT /api/admin/users/:username/role',
+    ]),
+  );
 });
 
 type Who = 'anonymous' | Role;
@@ -112,9 +160,11 @@ test('when every declared route is called by every role, then the answers match 
   for (const route of routes.filter((r) => r.policy !== undefined)) {
     const path = route.path.replace(/:(\w+)/g, 'matrix-probe');
     for (const who of ['anonymous', ...ROLE_LIST] as Who[]) {
-      let req = request(api.app)[route.method as 'get' | 'post' | 'put' | 'delete'](path).set('Origin', 'http://localhost:3000');
+      const method = route.method as 'get' | 'post' | 'put' | 'delete';
+      let req = request(api.app)[method](path).set('Origin', 'http://localhost:3000');
       if (who !== 'anonymous') req = req.set('Authorization', `Token ${tokens[who]}`);
-      const res = route.method === 'get' || route.method === 'head' ? await req : await req.send({});
+      const res =
+        route.method === 'get' || route.method === 'head' ? await req : await req.send({});
       (matrix[route.key] ??= {} as Record<Who, number>)[who] = res.status;
       const want = expected(route.policy!, who);
       const errors = (res.body as { errors?: Record<string, string[]> }).errors ?? {};
@@ -122,9 +172,13 @@ test('when every declared route is called by every role, then the answers match 
         want === 'allowed'
           ? res.status !== 401 && res.status !== 403 && res.status < 500
           : want === 401
-            ? res.status === 401 && JSON.stringify(errors) === JSON.stringify({ token: ['is missing'] })
+            ? res.status === 401 &&
+              JSON.stringify(errors) === JSON.stringify({ token: ['is missing'] })
             : res.status === 403 && Object.values(errors).flat().includes('forbidden');
-      if (!ok) mismatches.push(`${route.key} as ${who} (${route.policy}): want ${want}, got ${res.status} ${JSON.stringify(res.body)}`);
+      if (!ok)
+        mismatches.push(
+          `${route.key} as ${who} (${route.policy}): want ${want}, got ${res.status} ${JSON.stringify(res.body)}`,
+        );
     }
   }
   if (process.env.RBAC_MATRIX_PRINT) process.stdout.write(`${JSON.stringify(matrix, null, 1)}\n`);
@@ -137,25 +191,58 @@ describe('ownership (the second half of each permission, checked by the services
     const res = await request(api.app)
       .post('/api/articles')
       .set('Authorization', as(who))
-      .send({ article: { title: `Owned ${randomBytes(4).toString('hex')}`, description: 'd', body: 'b', tagList: [] } })
+      .send({
+        article: {
+          title: `Owned ${randomBytes(4).toString('hex')}`,
+          description: 'd',
+          body: 'b',
+          tagList: [],
+        },
+      })
       .expect(201);
     return (res.body as { article: { slug: string } }).article.slug;
   }
   async function commentBy(who: keyof typeof tokens, slug: string): Promise<number> {
-    const res = await request(api.app).post(`/api/articles/${slug}/comments`).set('Authorization', as(who)).send({ comment: { body: 'hi' } }).expect(201);
+    const res = await request(api.app)
+      .post(`/api/articles/${slug}/comments`)
+      .set('Authorization', as(who))
+      .send({ comment: { body: 'hi' } })
+      .expect(201);
     return (res.body as { comment: { id: number } }).comment.id;
   }
 
   test("when a user edits or deletes someone else's article, then 403; the author and an editor may", async () => {
     const slug = await articleBy('user');
     const update = { article: { description: 'changed' } };
-    const denied = await request(api.app).put(`/api/articles/${slug}`).set('Authorization', as('otherUser')).send(update).expect(403);
-    expect(Object.values(denied.body.errors as Record<string, string[]>).flat()).toContain('forbidden');
-    await request(api.app).delete(`/api/articles/${slug}`).set('Authorization', as('otherUser')).expect(403);
-    await request(api.app).put(`/api/articles/${slug}`).set('Authorization', as('user')).send(update).expect(200);
-    const moderated = await request(api.app).put(`/api/articles/${slug}`).set('Authorization', as('editor')).send({ article: { description: 'moderated' } }).expect(200);
-    expect((moderated.body as { article: { description: string } }).article.description).toBe('moderated');
-    await request(api.app).delete(`/api/articles/${slug}`).set('Authorization', as('editor')).expect(204);
+    const denied = await request(api.app)
+      .put(`/api/articles/${slug}`)
+      .set('Authorization', as('otherUser'))
+      .send(update)
+      .expect(403);
+    expect(Object.values(denied.body.errors as Record<string, string[]>).flat()).toContain(
+      'forbidden',
+    );
+    await request(api.app)
+      .delete(`/api/articles/${slug}`)
+      .set('Authorization', as('otherUser'))
+      .expect(403);
+    await request(api.app)
+      .put(`/api/articles/${slug}`)
+      .set('Authorization', as('user'))
+      .send(update)
+      .expect(200);
+    const moderated = await request(api.app)
+      .put(`/api/articles/${slug}`)
+      .set('Authorization', as('editor'))
+      .send({ article: { description: 'moderated' } })
+      .expect(200);
+    expect((moderated.body as { article: { description: string } }).article.description).toBe(
+      'moderated',
+    );
+    await request(api.app)
+      .delete(`/api/articles/${slug}`)
+      .set('Authorization', as('editor'))
+      .expect(204);
     await request(api.app).get(`/api/articles/${slug}`).expect(404);
   });
 
@@ -163,9 +250,18 @@ describe('ownership (the second half of each permission, checked by the services
     const slug = await articleBy('user');
     const first = await commentBy('otherUser', slug);
     const second = await commentBy('otherUser', slug);
-    await request(api.app).delete(`/api/articles/${slug}/comments/${first}`).set('Authorization', as('user')).expect(403);
-    await request(api.app).delete(`/api/articles/${slug}/comments/${first}`).set('Authorization', as('otherUser')).expect(204);
-    await request(api.app).delete(`/api/articles/${slug}/comments/${second}`).set('Authorization', as('admin')).expect(204);
+    await request(api.app)
+      .delete(`/api/articles/${slug}/comments/${first}`)
+      .set('Authorization', as('user'))
+      .expect(403);
+    await request(api.app)
+      .delete(`/api/articles/${slug}/comments/${first}`)
+      .set('Authorization', as('otherUser'))
+      .expect(204);
+    await request(api.app)
+      .delete(`/api/articles/${slug}/comments/${second}`)
+      .set('Authorization', as('admin'))
+      .expect(204);
     const left = await request(api.app).get(`/api/articles/${slug}/comments`).expect(200);
     expect((left.body as { comments: unknown[] }).comments).toEqual([]);
   });

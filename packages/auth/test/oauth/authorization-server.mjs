@@ -6,7 +6,8 @@ import http from 'node:http';
 import Provider from 'oidc-provider';
 
 const { REDIRECT_URI, CLIENT_ID, CLIENT_SECRET } = process.env;
-if (!REDIRECT_URI || !CLIENT_ID || !CLIENT_SECRET) throw new Error('REDIRECT_URI, CLIENT_ID and CLIENT_SECRET are required');
+if (!REDIRECT_URI || !CLIENT_ID || !CLIENT_SECRET)
+  throw new Error('REDIRECT_URI, CLIENT_ID and CLIENT_SECRET are required');
 
 const server = http.createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -29,7 +30,12 @@ const provider = new Provider(issuer, {
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username'] },
   findAccount: async (_ctx, id) => ({
     accountId: id,
-    claims: async () => ({ sub: id, email: `${id}@idp.example`, email_verified: true, preferred_username: id }),
+    claims: async () => ({
+      sub: id,
+      email: `${id}@idp.example`,
+      email_verified: true,
+      preferred_username: id,
+    }),
   }),
   features: { devInteractions: { enabled: false } },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -43,13 +49,30 @@ provider.use(async (ctx, next) => {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (details.prompt.name === 'login') {
     const accountId = typeof ctx.query.account === 'string' ? ctx.query.account : 'alice';
-    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { login: { accountId } }, { mergeWithLastSubmission: false }));
+    ctx.redirect(
+      await provider.interactionResult(
+        ctx.req,
+        ctx.res,
+        { login: { accountId } },
+        { mergeWithLastSubmission: false },
+      ),
+    );
     return undefined;
   }
-  const grant = new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+  const grant = new provider.Grant({
+    accountId: details.session.accountId,
+    clientId: details.params.client_id,
+  });
   grant.addOIDCScope(String(details.params.scope));
   const grantId = await grant.save();
-  ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true }));
+  ctx.redirect(
+    await provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      { consent: { grantId } },
+      { mergeWithLastSubmission: true },
+    ),
+  );
   return undefined;
 });
 

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { createHttpApp, finishHttpApp, loadConfig } from '@roadmap/kit';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@roadmap/kit/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from '@roadmap/kit/testing';
 import { insertUser, migrate, type Role, type User } from '@roadmap/data-sql';
 import { authConfigShape, createAuth, routePolicy, type Auth, type AuthConfig } from '../../src';
 
@@ -14,7 +19,11 @@ export interface AuthTestApp {
   db: TestDatabase;
   redis: TestRedis;
   /** A user with a unique email/username and a real Argon2id hash of `password`. */
-  createUser(opts?: { role?: Role; password?: string; label?: string }): Promise<User & { password: string }>;
+  createUser(opts?: {
+    role?: Role;
+    password?: string;
+    label?: string;
+  }): Promise<User & { password: string }>;
   close(): Promise<void>;
 }
 
@@ -23,10 +32,21 @@ export interface AuthTestApp {
  * prefix, and an app built the way a service builds it: kit's createHttpApp, the auth router,
  * two probe routes behind routePolicy, finishHttpApp.
  */
-export async function createAuthTestApp(label: string, env: Record<string, string> = {}): Promise<AuthTestApp> {
-  const db = await createTestDatabase({ name: `auth_${label}`, setup: async (url) => void (await migrate(url)) });
+export async function createAuthTestApp(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<AuthTestApp> {
+  const db = await createTestDatabase({
+    name: `auth_${label}`,
+    setup: async (url) => void (await migrate(url)),
+  });
   const redis = await createTestRedis(`auth_${label}`);
-  const config = loadConfig(authConfigShape, { NODE_ENV: 'test', LOG_LEVEL: 'silent', APP_ORIGINS: APP_ORIGIN, ...env });
+  const config = loadConfig(authConfigShape, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    APP_ORIGINS: APP_ORIGIN,
+    ...env,
+  });
   const auth = createAuth({ pool: db.pool, redis: redis.redis, config });
 
   // Why trust loopback proxies: tests play different client IPs with X-Forwarded-For.

@@ -11,24 +11,39 @@ export interface AuthorizationServer {
 }
 
 /** Starts test/oauth/authorization-server.mjs (oidc-provider) in a child process on a random port. */
-export async function startAuthorizationServer(env: { REDIRECT_URI: string; CLIENT_ID: string; CLIENT_SECRET: string }): Promise<AuthorizationServer> {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'oauth', 'authorization-server.mjs')], {
-    env: { ...process.env, ...env, NODE_ENV: 'test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startAuthorizationServer(env: {
+  REDIRECT_URI: string;
+  CLIENT_ID: string;
+  CLIENT_SECRET: string;
+}): Promise<AuthorizationServer> {
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, '..', 'oauth', 'authorization-server.mjs')],
+    {
+      env: { ...process.env, ...env, NODE_ENV: 'test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const issuer = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`authorization server did not start in 15 s: ${stderr}`)), 15_000);
-    child.once('exit', (code) => reject(new Error(`authorization server exited with ${code}: ${stderr}`)));
+    const timer = setTimeout(
+      () => reject(new Error(`authorization server did not start in 15 s: ${stderr}`)),
+      15_000,
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`authorization server exited with ${code}: ${stderr}`)),
+    );
     readline.createInterface({ input: child.stdout }).once('line', (line) => {
       clearTimeout(timer);
       resolve((JSON.parse(line) as { issuer: string }).issuer);
     });
   });
-  const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+  const discovery = (await (
+    await fetch(`${issuer}/.well-known/openid-configuration`)
+  ).json()) as Record<string, string>;
   return {
     issuer,
     authorizationEndpoint: discovery.authorization_endpoint!,
