@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { AppError } from '@roadmap/kit';
-import { createPool, mapPgError, query } from '../src';
+import { createPool, listTags, mapPgError, query } from '../src';
 import { createMigratedDatabase, type MigratedDatabase } from './support/database';
 
 let db: MigratedDatabase;
@@ -147,5 +147,23 @@ describe('mapPgError', () => {
     await db.pool.query('INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)', [a.rows[0]!.id, t.rows[0]!.id]);
     const error = await appError(query(db.pool, 'DELETE FROM tags WHERE id = $1', [t.rows[0]!.id]));
     expect(error).toMatchObject({ status: 409, details: { tag: ['is still in use'] } });
+  });
+});
+
+describe('createPool({ preparedStatements: true })', () => {
+  test('when a repository query runs twice, then the connection holds one named prepared statement for it', async () => {
+    const pool = createPool(db.url, { max: 1, preparedStatements: true });
+    try {
+      await listTags(pool);
+      await listTags(pool);
+      const { rows } = await pool.query<{ name: string; statement: string }>(
+        'SELECT name, statement FROM pg_prepared_statements',
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.name).toMatch(/^q_[0-9a-f]{16}$/);
+      expect(rows[0]!.statement).toContain('FROM tags');
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -65,9 +65,11 @@ runMain(async () => {
 
     const ctx = await hotQueryContext(pool);
     print('| hot query | round trips | p50 ms | p95 ms |\n|---|---:|---:|---:|');
+    const trips = new Map<string, number>();
     for (const hot of HOT_QUERIES) {
       const counter = countRoundTrips(pool);
       await hot.run(counter.db, ctx);
+      trips.set(hot.name, counter.count());
       const t = await timings(runs, () => hot.run(pool, ctx));
       print(`| ${hot.name} | ${counter.count()} | ${fmt(t.p50)} | ${fmt(t.p95)} |`);
     }
@@ -75,6 +77,19 @@ runMain(async () => {
     const exactTag = await timings(runs, () => listArticles(pool, { tag: ctx.tag, limit: 20, countCap: null }, ctx.viewerId));
     print(`| article list page, exact count(*) | 2 | ${fmt(exact.p50)} | ${fmt(exact.p95)} |`);
     print(`| article list by tag, exact count(*) | 2 | ${fmt(exactTag.p50)} | ${fmt(exactTag.p95)} |`);
+
+    // The same hot queries with createPool({ preparedStatements: true }).
+    const prepared = createPool(url.toString(), { max: 4, preparedStatements: true, applicationName: 'data-sql-bench' });
+    try {
+      print('\nWith `preparedStatements: true` (named statements):\n');
+      print('| hot query | round trips | p50 ms | p95 ms |\n|---|---:|---:|---:|');
+      for (const hot of HOT_QUERIES) {
+        const t = await timings(runs, () => hot.run(prepared, ctx));
+        print(`| ${hot.name} | ${trips.get(hot.name)} | ${fmt(t.p50)} | ${fmt(t.p95)} |`);
+      }
+    } finally {
+      await prepared.end();
+    }
 
     const client = await pool.connect();
     try {
