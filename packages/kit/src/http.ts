@@ -12,6 +12,12 @@ export interface HttpAppOptions {
   logger?: Logger;
   /** Passed to Express's "trust proxy" (see the kit README before turning it on). */
   trustProxy?: boolean | number | string;
+  /**
+   * Middleware that must see every request before its body is read: security headers, CORS,
+   * rate limits. Why here: a 400 for bad JSON or a 413 then still carries the security headers,
+   * and a rate-limited client is refused before we spend time parsing what it sent.
+   */
+  edge?: RequestHandler[];
 }
 
 export interface HttpApp {
@@ -46,7 +52,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
 
-  app.use(express.json({ limit: options.jsonLimit ?? '100kb' }));
+  for (const middleware of options.edge ?? []) app.use(middleware);
+  // strict: false — a body of `null` or `"text"` is valid JSON; the route's schema rejects it
+  // with a 422 naming what is missing, which says more than "not valid JSON".
+  app.use(express.json({ limit: options.jsonLimit ?? '100kb', strict: false }));
   return { app, health };
 }
 
@@ -148,6 +157,16 @@ export function toAppError(error: unknown, jsonLimit?: string): AppError {
     case undefined:
     default:
       break;
+  }
+  // Express's router throws URIError for a path like /api/articles/%E0%A4%A.
+  if (error instanceof URIError || (error as { name?: unknown } | null)?.name === 'URIError') {
+    return new AppError({
+      code: 'malformed_url',
+      status: 400,
+      message: 'is not a valid URL',
+      field: 'url',
+      cause: error,
+    });
   }
   const status = parser.status ?? parser.statusCode;
   if (parser.expose === true && typeof status === 'number' && status >= 400 && status < 500) {

@@ -55,6 +55,49 @@ describe('the kit HTTP app', () => {
     expect(res.body.errors.body[0]).toMatch(/larger than 100kb/);
   });
 
+  it('when the path is badly percent-encoded, then 400 instead of a 500', async () => {
+    const res = await request(app).get('/echo/%E0%A4%A').expect(404);
+    expect(res.body.errors).toBeDefined();
+    const { app: withParam } = createHttpApp({ name: 't' });
+    withParam.get('/things/:id', (req, res) => {
+      res.json({ id: req.params.id });
+    });
+    finishHttpApp(withParam);
+    const bad = await request(withParam).get('/things/%E0%A4%A').expect(400);
+    expect(bad.body.errors).toEqual({ url: ['is not a valid URL'] });
+  });
+
+  it('when the body is the JSON literal null, then the route sees null (its schema decides)', async () => {
+    const res = await request(app)
+      .post('/echo')
+      .set('content-type', 'application/json')
+      .send('null')
+      .expect(200);
+    expect(res.body).toEqual({ received: null });
+  });
+
+  it('when edge middleware is given, then it runs before the body parser, so a 413 carries its headers', async () => {
+    const { app: edged } = createHttpApp({
+      name: 't',
+      edge: [
+        (_req, res, next) => {
+          res.setHeader('x-edge', 'seen');
+          next();
+        },
+      ],
+    });
+    edged.post('/x', (_req, res) => {
+      res.json({});
+    });
+    finishHttpApp(edged);
+    const res = await request(edged)
+      .post('/x')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ big: 'x'.repeat(200_000) }))
+      .expect(413);
+    expect(res.headers['x-edge']).toBe('seen');
+  });
+
   it('when a body is fine, then it is parsed', async () => {
     const res = await request(app).post('/echo').send({ a: 1 }).expect(200);
     expect(res.body).toEqual({ received: { a: 1 } });
