@@ -71,9 +71,10 @@ export function createAuthenticate(deps: {
   }
 
   /**
-   * Sets req.auth from the Authorization header (a bad token is a 401 right here) or else from
-   * the session cookie; leaves it undefined for an anonymous request. Token requests never
-   * touch Redis.
+   * Sets req.auth from the Authorization header or else from the session cookie; leaves it
+   * undefined for an anonymous request. A bad token is remembered in req.authRejection (a 401
+   * for routes that require an identity, anonymous for the rest). Token requests never touch
+   * Redis.
    */
   const done = new WeakSet<Request>();
   return (req, res, next) => {
@@ -86,7 +87,16 @@ export function createAuthenticate(deps: {
     req.auth = undefined;
     const header = req.get('authorization');
     if (header !== undefined) {
-      req.auth = fromHeader(header);
+      try {
+        req.auth = fromHeader(header);
+      } catch (error) {
+        // Why not a 401 here: RealWorld front ends send their stored token on every request and
+        // have no refresh flow, so an expired token must not break public pages. The request
+        // goes on as anonymous; routes that need an identity throw this rejection (401) in
+        // actorOf(), and the header tells any client that its token was not accepted.
+        req.authRejection = error as Error;
+        res.setHeader('WWW-Authenticate', 'Token realm="conduit", error="invalid_token"');
+      }
       next();
       return;
     }

@@ -24,6 +24,11 @@ export const authConfigShape = {
   JWT_AUDIENCE: z.string().min(1).default('conduit-api'),
   JWT_ACCESS_TTL_SECONDS: seconds(15 * 60),
   JWT_REFRESH_TTL_SECONDS: seconds(14 * 24 * 60 * 60),
+  /**
+   * Lifetime of the access token in the RealWorld `user.token` (register, login, GET/PUT /user).
+   * Longer than JWT_ACCESS_TTL_SECONDS because RealWorld front ends have no refresh flow.
+   */
+  CONDUIT_TOKEN_TTL_SECONDS: seconds(24 * 60 * 60),
 
   /** Signs the session cookie. Required in production (at least 32 characters). */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -31,6 +31,11 @@ export interface Auth {
   login(input: LoginInput): Promise<User>;
   /** A new login's token pair (access JWT + rotating refresh JWT). */
   issueTokens(user: Pick<User, 'id' | 'role'>): Promise<TokenPair>;
+  /**
+   * An access token alone, no refresh-token family, living CONDUIT_TOKEN_TTL_SECONDS: the
+   * RealWorld `user.token`, for clients without a refresh flow.
+   */
+  issueAccessToken(user: Pick<User, 'id' | 'role'>): { accessToken: string; expiresIn: number };
   refresh(refreshToken: string): Promise<TokenPair & { user: User }>;
   logout(refreshToken: string): Promise<void>;
   /** Ends every refresh-token family of a user (e.g. after a password change). Returns how many. */
@@ -85,6 +90,10 @@ export function createAuth({ pool, redis, config }: AuthDeps): Auth {
     passwords,
     login: logins.login,
     issueTokens: tokens.issueTokens,
+    issueAccessToken: (user) => {
+      const access = signer.signAccess(user, config.CONDUIT_TOKEN_TTL_SECONDS);
+      return { accessToken: access.token, expiresIn: config.CONDUIT_TOKEN_TTL_SECONDS };
+    },
     refresh: tokens.refresh,
     logout: tokens.logout,
     revokeAllRefreshTokens: (userId) => revokeAllFamiliesOfUser(pool, userId, 'password-changed'),

@@ -35,7 +35,11 @@ export interface RefreshClaims {
 }
 
 export interface TokenSigner {
-  signAccess(user: { id: string | number; role: Role }): { token: string; claims: AccessClaims };
+  /** `ttlSeconds` defaults to JWT_ACCESS_TTL_SECONDS; at most the longest access lifetime. */
+  signAccess(
+    user: { id: string | number; role: Role },
+    ttlSeconds?: number,
+  ): { token: string; claims: AccessClaims };
   signRefresh(
     user: { id: string | number },
     familyId: string,
@@ -72,8 +76,20 @@ export function createTokenSigner(
     access: config.JWT_ACCESS_TTL_SECONDS,
     refresh: config.JWT_REFRESH_TTL_SECONDS,
   };
+  // Why a separate ceiling: the RealWorld `user.token` is the same kind of access token with a
+  // longer life (CONDUIT_TOKEN_TTL_SECONDS), so the verifier accepts the longer of the two.
+  const maxLifetime: Record<TokenKind, number> = {
+    access: Math.max(config.JWT_ACCESS_TTL_SECONDS, config.CONDUIT_TOKEN_TTL_SECONDS),
+    refresh: config.JWT_REFRESH_TTL_SECONDS,
+  };
 
-  function sign(kind: TokenKind, subject: string, claims: Record<string, unknown>) {
+  function sign(
+    kind: TokenKind,
+    subject: string,
+    claims: Record<string, unknown>,
+    ttlSeconds = lifetime[kind],
+  ) {
+    if (ttlSeconds > maxLifetime[kind]) throw new Error(`${kind} token lifetime above the maximum`);
     const tokenId = randomUUID();
     const token = jwt.sign(claims, keys.privateKey, {
       algorithm: ALGORITHM,
@@ -82,9 +98,9 @@ export function createTokenSigner(
       audience: audience[kind],
       subject,
       jwtid: tokenId,
-      expiresIn: lifetime[kind],
+      expiresIn: ttlSeconds,
     });
-    return { token, tokenId, expiresAt: new Date(Date.now() + lifetime[kind] * 1000) };
+    return { token, tokenId, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
   }
 
   function verify(
@@ -125,7 +141,7 @@ export function createTokenSigner(
         algorithms: [ALGORITHM],
         issuer: config.JWT_ISSUER,
         audience: audience[kind],
-        maxAge: lifetime[kind],
+        maxAge: maxLifetime[kind],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
     } catch (error) {
@@ -137,7 +153,7 @@ export function createTokenSigner(
     if (typeof payload.exp !== 'number') throw invalidToken('exp missing');
     if (typeof payload.iat !== 'number') throw invalidToken('iat missing');
     if (payload.iat > now + CLOCK_TOLERANCE_SECONDS) throw invalidToken('iat in the future');
-    if (payload.exp - payload.iat > lifetime[kind])
+    if (payload.exp - payload.iat > maxLifetime[kind])
       throw invalidToken('lifetime longer than allowed');
     if (typeof payload.sub !== 'string' || payload.sub.length === 0)
       throw invalidToken('sub missing');
@@ -146,8 +162,13 @@ export function createTokenSigner(
   }
 
   return {
-    signAccess(user) {
-      const { token, tokenId, expiresAt } = sign('access', String(user.id), { role: user.role });
+    signAccess(user, ttlSeconds) {
+      const { token, tokenId, expiresAt } = sign(
+        'access',
+        String(user.id),
+        { role: user.role },
+        ttlSeconds,
+      );
       return { token, claims: { userId: String(user.id), role: user.role, tokenId, expiresAt } };
     },
     signRefresh(user, familyId) {

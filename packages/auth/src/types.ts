@@ -13,7 +13,7 @@ declare global {
   namespace Express {
     interface Request {
       auth?: AuthContext;
-      /** Why a session identity was not accepted (e.g. CSRF), reported by requireAuth instead of a plain 401. */
+      /** Why a token or session was not accepted (invalid token: 401, CSRF: 403), reported by requireAuth instead of a plain "missing" 401. */
       authRejection?: Error;
     }
   }

@@ -107,7 +107,8 @@ describe('access tokens', () => {
     ],
     [
       'a lifetime longer than allowed',
-      () => `Token ${forge(header(), claims({ exp: now() + 86_400 }), keys.privateKey)}`,
+      // Longer than the longest access lifetime (CONDUIT_TOKEN_TTL_SECONDS, 86400 by default).
+      () => `Token ${forge(header(), claims({ exp: now() + 2 * 86_400 }), keys.privateKey)}`,
     ],
     [
       'a wrong audience',

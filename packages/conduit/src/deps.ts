@@ -4,14 +4,18 @@ import type { Cache } from './cache';
 
 /**
  * What conduit needs from @roadmap/auth, written as the smallest interface that fits: the
- * services depend on these four abilities, not on how auth implements them (createAuth()'s
+ * services depend on these three abilities, not on how auth implements them (createAuth()'s
  * result satisfies it as is).
  */
 export interface ConduitAuth {
   passwords: { hash(plain: string): Promise<string> };
   /** Email + password → the user; throws 401 for bad credentials, 429 when throttled. */
   login(input: { email: string; password: string; ip: string }): Promise<User>;
-  issueTokens(user: { id: number; role: Role }): Promise<{ accessToken: string }>;
+  /**
+   * The RealWorld `user.token`: an access token alone (no refresh-token family), with the
+   * longer lifetime a client without a refresh flow needs (auth's CONDUIT_TOKEN_TTL_SECONDS).
+   */
+  issueAccessToken(user: { id: number; role: Role }): { accessToken: string };
 }
 
 export interface ConduitDeps {

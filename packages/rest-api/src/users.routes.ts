@@ -1,5 +1,4 @@
 import { loginUserSchema, newUserSchema, updateUserSchema, type Conduit } from '@roadmap/conduit';
-import type { Request } from 'express';
 import type { RouteContext } from './http/route';
 import { defineRoute } from './http/route';
 import { documented, z } from './openapi';
@@ -14,12 +13,6 @@ export const userSchema = z
   })
   .openapi('User');
 const userResponse = z.object({ user: userSchema }).openapi('UserResponse');
-
-/** The token the caller sent (Token or Bearer), if any: GET/PUT /user echo it back. */
-function presentedToken(req: Request): string | undefined {
-  const match = /^(?:Token|Bearer) (\S+)$/i.exec(req.get('authorization') ?? '');
-  return match?.[1];
-}
 
 export function usersRoutes(context: RouteContext, conduit: Conduit): void {
   defineRoute(context, {
@@ -57,9 +50,7 @@ export function usersRoutes(context: RouteContext, conduit: Conduit): void {
     policy: 'user:read-self',
     success: { status: 200, description: 'The logged-in user', schema: userResponse },
     errors: [401],
-    handle: async ({ actor, req }) => ({
-      user: await conduit.users.current(actor, presentedToken(req)),
-    }),
+    handle: async ({ actor }) => ({ user: await conduit.users.current(actor) }),
   });
 
   defineRoute(context, {
@@ -72,8 +63,6 @@ export function usersRoutes(context: RouteContext, conduit: Conduit): void {
     body: { name: 'user', schema: documented(updateUserSchema, 'UpdateUser') },
     success: { status: 200, description: 'The updated user', schema: userResponse },
     errors: [401, 409, 422],
-    handle: async ({ actor, body, req }) => ({
-      user: await conduit.users.update(actor, body, presentedToken(req)),
-    }),
+    handle: async ({ actor, body }) => ({ user: await conduit.users.update(actor, body) }),
   });
 }

@@ -171,7 +171,7 @@ describe('GET /api/user and PUT /api/user', () => {
     expect(res.body).toMatchObject({ errors: { token: ['is invalid'] } });
   });
 
-  it('when the token is valid, then GET echoes it back with the user', async () => {
+  it('when the token is valid, then GET returns the user with a freshly issued, working token', async () => {
     const user = await registerUser(t);
     const res = await t.http().get('/api/user').set(user.auth).expect(200);
     expect(res.body).toEqual({
@@ -180,9 +180,12 @@ describe('GET /api/user and PUT /api/user', () => {
         email: user.email,
         bio: null,
         image: null,
-        token: user.token,
+        token: expect.any(String),
       },
     });
+    const fresh = (res.body as { user: { token: string } }).user.token;
+    expect(fresh).not.toBe(user.token);
+    await t.http().get('/api/user').set('Authorization', `Token ${fresh}`).expect(200);
   });
 
   it('when bio and image are set, then cleared with "" and null, then each is null again', async () => {
