@@ -7,6 +7,9 @@ import { viewerId, type ConduitDeps } from './deps';
 import { toComment } from './mappers';
 import type { Comment } from './views';
 
+/** The largest PostgreSQL `integer` (2^31 − 1). */
+const MAX_INT4 = 2_147_483_647;
+
 export function createCommentsService(
   deps: Pick<ConduitDeps, 'db'> & { articles: ArticlesService },
 ) {
@@ -35,6 +38,9 @@ export function createCommentsService(
   async function remove(actor: Actor, slug: string, id: number): Promise<void> {
     assertCan(actor, 'comment:delete');
     const article = await articles.idOf(slug);
+    // Why: ids are PostgreSQL `integer`s; a larger number names no comment, and sending it to
+    // the database would fail as "out of range" (22003) instead of "not found".
+    if (id > MAX_INT4) throw AppError.notFound('comment');
     const comment = await findCommentById(db, id);
     if (!comment || comment.articleId !== article.id) throw AppError.notFound('comment');
     assertCan(actor, 'comment:delete', { ownerId: comment.authorId, type: 'comment' });

@@ -12,7 +12,13 @@ import {
   updateArticle,
   type User,
 } from '../src';
-import { createMigratedDatabase, makeUser, rejection, unique, type MigratedDatabase } from './support/database';
+import {
+  createMigratedDatabase,
+  makeUser,
+  rejection,
+  unique,
+  type MigratedDatabase,
+} from './support/database';
 
 let db: MigratedDatabase;
 beforeAll(async () => {
@@ -33,9 +39,16 @@ describe('createArticle', () => {
   test('when created, then the slug comes from the title and tags keep their order without duplicates', async () => {
     const jake = await makeUser(db.pool);
     const title = unique('How to Train Your Dragon!');
-    const article = await createArticle(db.pool, jake.id, draft(title, ['dragons', ' training ', 'dragons', '']));
+    const article = await createArticle(
+      db.pool,
+      jake.id,
+      draft(title, ['dragons', ' training ', 'dragons', '']),
+    );
     expect(article).toMatchObject({
-      slug: title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, ''),
+      slug: title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/-$/, ''),
       title,
       description: 'Ever wonder how?',
       body: 'You have to believe',
@@ -55,10 +68,24 @@ describe('createArticle', () => {
     ]);
   });
 
+  test('when the title is "Feed", then the slug is not the reserved "feed" (GET /articles/feed is the feed)', async () => {
+    expect(slugify('Feed')).toBe('feed-article');
+    expect(slugify('Feed!')).toBe('feed-article');
+    expect(slugify('Feedback')).toBe('feedback');
+    const author = await makeUser(db.pool);
+    const first = await createArticle(db.pool, author.id, draft('feed', []));
+    const second = await createArticle(db.pool, author.id, draft('FEED', []));
+    for (const slug of [first.slug, second.slug]) expect(slug).not.toBe('feed');
+    expect(first.slug).toMatch(/^feed-article(-[a-z0-9]{6})?$/);
+    expect(second.slug).toMatch(/^feed-article(-[a-z0-9]{6})?$/);
+  });
+
   test('when two articles share a title (even at the same moment), then each gets a distinct slug', async () => {
     const jake = await makeUser(db.pool);
     const title = unique('Same title');
-    const articles = await Promise.all([1, 2, 3].map(() => createArticle(db.pool, jake.id, draft(title))));
+    const articles = await Promise.all(
+      [1, 2, 3].map(() => createArticle(db.pool, jake.id, draft(title))),
+    );
     const slugs = articles.map((a) => a.slug);
     expect(new Set(slugs).size).toBe(3);
     const base = slugify(title);
@@ -68,10 +95,14 @@ describe('createArticle', () => {
 
   test('when a field breaks a constraint, then a 422 names it and no article or tag link is left behind', async () => {
     const jake = await makeUser(db.pool);
-    const error = await rejection(createArticle(db.pool, jake.id, { ...draft(), tagList: ['ok', 'x'.repeat(65)] }));
+    const error = await rejection(
+      createArticle(db.pool, jake.id, { ...draft(), tagList: ['ok', 'x'.repeat(65)] }),
+    );
     expect(error.status).toBe(422);
     expect(error.details).toEqual({ tagList: ['each tag must be 1 to 64 characters'] });
-    const { rowCount } = await db.pool.query('SELECT 1 FROM articles WHERE author_id = $1', [jake.id]);
+    const { rowCount } = await db.pool.query('SELECT 1 FROM articles WHERE author_id = $1', [
+      jake.id,
+    ]);
     expect(rowCount).toBe(0);
     const empty = await rejection(createArticle(db.pool, jake.id, { ...draft(), description: '' }));
     expect(empty.details).toEqual({ description: ['is invalid'] });
@@ -121,7 +152,10 @@ describe('listArticles and feedArticles', () => {
     other = await makeUser(db.pool, 'other');
     fan = await makeUser(db.pool, 'fan');
     for (let i = 0; i < 3; i++) {
-      slugs.push((await createArticle(db.pool, author.id, draft(`${tag} by author ${i}`, [tag, 'common']))).slug);
+      slugs.push(
+        (await createArticle(db.pool, author.id, draft(`${tag} by author ${i}`, [tag, 'common'])))
+          .slug,
+      );
     }
     slugs.push((await createArticle(db.pool, other.id, draft(`${tag} by other`, [tag]))).slug);
     await favoriteArticle(db.pool, fan.id, slugs[0]!);
@@ -134,7 +168,11 @@ describe('listArticles and feedArticles', () => {
     expect(page.articlesCount).toBe(4);
     expect(page.articles.map((a) => a.slug)).toEqual([slugs[3], slugs[2]]);
     expect(page.articles[0]).not.toHaveProperty('body');
-    expect(page.articles[0]).toMatchObject({ favorited: true, favoritesCount: 1, author: { following: true } });
+    expect(page.articles[0]).toMatchObject({
+      favorited: true,
+      favoritesCount: 1,
+      author: { following: true },
+    });
     const next = await listArticles(db.pool, { tag, limit: 2, offset: 2 }, fan.id);
     expect(next.articles.map((a) => a.slug)).toEqual([slugs[1], slugs[0]]);
   });
@@ -145,13 +183,23 @@ describe('listArticles and feedArticles', () => {
     expect(byAuthor.articlesCount).toBe(3);
     const favorited = await listArticles(db.pool, { favorited: fan.username }, null);
     expect(favorited.articles.map((a) => a.slug)).toEqual([slugs[3], slugs[0]]);
-    const both = await listArticles(db.pool, { favorited: fan.username, author: author.username, tag }, null);
+    const both = await listArticles(
+      db.pool,
+      { favorited: fan.username, author: author.username, tag },
+      null,
+    );
     expect(both).toMatchObject({ articlesCount: 1, articles: [{ slug: slugs[0] }] });
   });
 
   test('when a filter names nothing that exists, then an empty page with count 0', async () => {
-    expect(await listArticles(db.pool, { tag: 'no-such-tag' }, null)).toEqual({ articles: [], articlesCount: 0 });
-    expect(await listArticles(db.pool, { author: 'nobody' }, null)).toEqual({ articles: [], articlesCount: 0 });
+    expect(await listArticles(db.pool, { tag: 'no-such-tag' }, null)).toEqual({
+      articles: [],
+      articlesCount: 0,
+    });
+    expect(await listArticles(db.pool, { author: 'nobody' }, null)).toEqual({
+      articles: [],
+      articlesCount: 0,
+    });
   });
 
   test('when listing any page, then exactly 2 round trips are made (no N+1)', async () => {
@@ -166,7 +214,10 @@ describe('listArticles and feedArticles', () => {
 
   test('when reading the feed, then only followed authors appear', async () => {
     const feed = await feedArticles(db.pool, fan.id);
-    expect(feed).toMatchObject({ articlesCount: 1, articles: [{ slug: slugs[3], author: { following: true } }] });
+    expect(feed).toMatchObject({
+      articlesCount: 1,
+      articles: [{ slug: slugs[3], author: { following: true } }],
+    });
     expect(await feedArticles(db.pool, author.id)).toEqual({ articles: [], articlesCount: 0 });
   });
 });
@@ -176,7 +227,12 @@ describe('updateArticle', () => {
     const jake = await makeUser(db.pool);
     const article = await createArticle(db.pool, jake.id, draft(undefined, ['old']));
     const title = unique('A brand new title');
-    const updated = await updateArticle(db.pool, article.id, { title, tagList: ['new1', 'new2'] }, jake.id);
+    const updated = await updateArticle(
+      db.pool,
+      article.id,
+      { title, tagList: ['new1', 'new2'] },
+      jake.id,
+    );
     expect(updated).toMatchObject({
       id: article.id,
       title,
@@ -217,10 +273,22 @@ describe('favorites and deleteArticle', () => {
     const jake = await makeUser(db.pool);
     const jane = await makeUser(db.pool);
     const article = await createArticle(db.pool, jake.id, draft());
-    expect(await favoriteArticle(db.pool, jane.id, article.slug)).toMatchObject({ favorited: true, favoritesCount: 1 });
-    expect(await favoriteArticle(db.pool, jane.id, article.slug)).toMatchObject({ favorited: true, favoritesCount: 1 });
-    expect(await unfavoriteArticle(db.pool, jane.id, article.slug)).toMatchObject({ favorited: false, favoritesCount: 0 });
-    expect(await unfavoriteArticle(db.pool, jane.id, article.slug)).toMatchObject({ favorited: false, favoritesCount: 0 });
+    expect(await favoriteArticle(db.pool, jane.id, article.slug)).toMatchObject({
+      favorited: true,
+      favoritesCount: 1,
+    });
+    expect(await favoriteArticle(db.pool, jane.id, article.slug)).toMatchObject({
+      favorited: true,
+      favoritesCount: 1,
+    });
+    expect(await unfavoriteArticle(db.pool, jane.id, article.slug)).toMatchObject({
+      favorited: false,
+      favoritesCount: 0,
+    });
+    expect(await unfavoriteArticle(db.pool, jane.id, article.slug)).toMatchObject({
+      favorited: false,
+      favoritesCount: 0,
+    });
   });
 
   test('when the slug does not exist, then favorite and unfavorite return null', async () => {
@@ -233,7 +301,11 @@ describe('favorites and deleteArticle', () => {
     const jake = await makeUser(db.pool);
     const article = await createArticle(db.pool, jake.id, draft(undefined, ['gone']));
     await favoriteArticle(db.pool, jake.id, article.slug);
-    await db.pool.query('INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, $3)', [article.id, jake.id, 'c']);
+    await db.pool.query('INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, $3)', [
+      article.id,
+      jake.id,
+      'c',
+    ]);
     expect(await deleteArticle(db.pool, article.id)).toBe(true);
     expect(await deleteArticle(db.pool, article.id)).toBe(false);
     const { rows } = await db.pool.query(

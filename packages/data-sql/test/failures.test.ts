@@ -67,7 +67,8 @@ describe('timeouts and lost connections', () => {
     const pool = createPool(db.url);
     try {
       const client = await pool.connect();
-      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!
+        .pid;
       client.on('error', () => undefined);
       // Why wrap now: the rejection arrives while the kill below is awaited; a promise with no
       // handler attached at that moment would be reported as an unhandled rejection.
@@ -100,7 +101,9 @@ describe('timeouts and lost connections', () => {
   });
 
   test('when nothing listens on the port, then the first query is a 503 db_unavailable', async () => {
-    const pool = createPool('postgres://postgres@127.0.0.1:1/nothing', { connectionTimeoutMs: 1_000 });
+    const pool = createPool('postgres://postgres@127.0.0.1:1/nothing', {
+      connectionTimeoutMs: 1_000,
+    });
     try {
       const error = await appError(query(pool, 'SELECT 1'));
       expect(error).toMatchObject({ status: 503, code: 'db_unavailable' });
@@ -113,7 +116,9 @@ describe('timeouts and lost connections', () => {
     const silent = net.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
-    const pool = createPool(`postgres://postgres@127.0.0.1:${port}/x`, { connectionTimeoutMs: 300 });
+    const pool = createPool(`postgres://postgres@127.0.0.1:${port}/x`, {
+      connectionTimeoutMs: 300,
+    });
     try {
       const started = Date.now();
       const error = await appError(query(pool, 'SELECT 1'));
@@ -134,6 +139,14 @@ describe('mapPgError', () => {
     expect(mapPgError(boom)).toMatchObject({ status: 500, code: 'internal', cause: boom });
   });
 
+  test('when a string holds a NUL byte (22021), then a 422, not a 500', async () => {
+    const error = await appError(query(db.pool, 'SELECT $1::text AS t', ['a\u0000b']));
+    expect(error).toMatchObject({
+      status: 422,
+      details: { body: ['contains an invalid character'] },
+    });
+  });
+
   test('when a row is still referenced under ON DELETE RESTRICT, then a 409 says it is in use', async () => {
     const { rows } = await db.pool.query<{ id: number }>(
       "WITH u AS (INSERT INTO users (email, username) VALUES ('r@x.io', 'r') RETURNING id) SELECT id FROM u",
@@ -143,8 +156,13 @@ describe('mapPgError', () => {
       "INSERT INTO articles (slug, title, description, body, author_id) VALUES ('r', 'r', 'r', 'r', $1) RETURNING id",
       [userId],
     );
-    const t = await db.pool.query<{ id: number }>("INSERT INTO tags (name) VALUES ('restricted') RETURNING id");
-    await db.pool.query('INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)', [a.rows[0]!.id, t.rows[0]!.id]);
+    const t = await db.pool.query<{ id: number }>(
+      "INSERT INTO tags (name) VALUES ('restricted') RETURNING id",
+    );
+    await db.pool.query('INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)', [
+      a.rows[0]!.id,
+      t.rows[0]!.id,
+    ]);
     const error = await appError(query(db.pool, 'DELETE FROM tags WHERE id = $1', [t.rows[0]!.id]));
     expect(error).toMatchObject({ status: 409, details: { tag: ['is still in use'] } });
   });

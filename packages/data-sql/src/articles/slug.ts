@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 
 /**
+ * Slugs that are also path segments of the API: `GET /api/articles/feed` is the feed, so an
+ * article titled "Feed" must not get the slug `feed` (it could never be fetched).
+ */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['feed']);
+
+/**
  * "How to Train Your Dragon!" → "how-to-train-your-dragon". Accents are folded to ASCII
- * (é → e) so slugs stay readable in URLs; anything else becomes a dash.
+ * (é → e) so slugs stay readable in URLs; anything else becomes a dash. A reserved slug gets
+ * "-article" appended ("Feed" → "feed-article").
  */
 export function slugify(title: string): string {
   const slug = title
@@ -13,7 +20,8 @@ export function slugify(title: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 80)
     .replace(/-+$/, '');
-  return slug || 'article';
+  if (!slug) return 'article';
+  return RESERVED_SLUGS.has(slug) ? `${slug}-article` : slug;
 }
 
 /**
@@ -24,6 +32,9 @@ export function slugify(title: string): string {
  * unique index catches the case where they do.
  */
 export function slugWithSuffix(title: string): string {
-  const suffix = BigInt(`0x${randomBytes(5).toString('hex')}`).toString(36).padStart(6, '0').slice(-6);
+  const suffix = BigInt(`0x${randomBytes(5).toString('hex')}`)
+    .toString(36)
+    .padStart(6, '0')
+    .slice(-6);
   return `${slugify(title)}-${suffix}`;
 }

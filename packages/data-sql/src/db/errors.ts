@@ -51,12 +51,19 @@ function columnOf(err: PgErrorLike, suffix: '_check' | '_fkey'): string {
   const name = err.constraint ?? '';
   const prefix = `${err.table ?? ''}_`;
   const stripped = name.startsWith(prefix) ? name.slice(prefix.length) : name;
-  return stripped.endsWith(suffix) ? stripped.slice(0, -suffix.length) : err.column ?? '';
+  return stripped.endsWith(suffix) ? stripped.slice(0, -suffix.length) : (err.column ?? '');
 }
 
 const camel = (snake: string) => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 const CONNECTION_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
@@ -104,6 +111,13 @@ export function mapPgError(err: unknown): AppError {
     }
     case '22001':
       return AppError.validation({ [camel(e.column ?? 'body')]: ['is too long'] }, err);
+    case '22021':
+      // "invalid byte sequence for encoding UTF8", e.g. a NUL character (\u0000) in a string:
+      // valid JSON, but PostgreSQL text cannot store it. The client sent it, so a 422.
+      return AppError.validation(
+        { [camel(e.column ?? 'body')]: ['contains an invalid character'] },
+        err,
+      );
     case '22P02':
     case '22003':
       return AppError.validation({ [camel(e.column ?? 'body')]: ['is invalid'] }, err);
@@ -118,7 +132,12 @@ export function mapPgError(err: unknown): AppError {
       });
     case '57014':
       // statement_timeout (or a cancel): the database is too slow right now.
-      return new AppError({ code: 'db_timeout', status: 503, message: 'database timed out', cause: err });
+      return new AppError({
+        code: 'db_timeout',
+        status: 503,
+        message: 'database timed out',
+        cause: err,
+      });
     default:
       break;
   }
@@ -129,7 +148,12 @@ export function mapPgError(err: unknown): AppError {
     CONNECTION_CODES.has(code) ||
     CONNECTION_MESSAGES.some((m) => (e.message ?? '').includes(m))
   ) {
-    return new AppError({ code: 'db_unavailable', status: 503, message: 'database unavailable', cause: err });
+    return new AppError({
+      code: 'db_unavailable',
+      status: 503,
+      message: 'database unavailable',
+      cause: err,
+    });
   }
   return AppError.internal(err);
 }

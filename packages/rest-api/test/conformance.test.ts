@@ -1,0 +1,60 @@
+import { createArticle, registerUser, startApi, type TestApi, type TestUser } from './helpers';
+
+/** Findings of the RealWorld conformance audit, one test each. */
+let t: TestApi;
+let alice: TestUser;
+beforeAll(async () => {
+  t = await startApi('conformance');
+  alice = await registerUser(t, 'alice');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('slugs', () => {
+  it('when an article is titled "Feed", then its slug is not "feed" and GET by slug finds it', async () => {
+    const created = await createArticle(t, alice, { title: 'Feed' });
+    expect(created.slug).not.toBe('feed');
+    const res = await t.http().get(`/api/articles/${created.slug}`).expect(200);
+    expect(res.body).toMatchObject({ article: { slug: created.slug, title: 'Feed' } });
+    // And the feed is still the feed.
+    const feed = await t.http().get('/api/articles/feed').set(alice.auth).expect(200);
+    expect(feed.body).toMatchObject({ articles: [], articlesCount: 0 });
+  });
+});
+
+describe('comment ids', () => {
+  it.each(['2147483648', '999999999999999'])(
+    'when the comment id %s is beyond a PostgreSQL integer, then 404 {"comment":["not found"]}',
+    async (id) => {
+      const { slug } = await createArticle(t, alice);
+      const res = await t
+        .http()
+        .delete(`/api/articles/${slug}/comments/${id}`)
+        .set(alice.auth)
+        .expect(404);
+      expect(res.body).toMatchObject({ errors: { comment: ['not found'] } });
+    },
+  );
+
+  it('when the comment id is the largest integer and unknown, then 404 too', async () => {
+    const { slug } = await createArticle(t, alice);
+    const res = await t
+      .http()
+      .delete(`/api/articles/${slug}/comments/2147483647`)
+      .set(alice.auth)
+      .expect(404);
+    expect(res.body).toMatchObject({ errors: { comment: ['not found'] } });
+  });
+
+  it('when a comment body holds a NUL character, then 422, not 500', async () => {
+    const { slug } = await createArticle(t, alice);
+    const res = await t
+      .http()
+      .post(`/api/articles/${slug}/comments`)
+      .set(alice.auth)
+      .send({ comment: { body: 'a\u0000b' } });
+    expect(res.status).toBe(422);
+    expect(res.body).toHaveProperty('errors');
+  });
+});
