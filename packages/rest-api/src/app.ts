@@ -91,22 +91,24 @@ export function buildApp(deps: AppDeps): RestApp {
     jsonLimit: config.JSON_BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     logger: deps.logger,
+    // Before the body parser: a 400 (bad JSON) or 413 (too large) still carries the security
+    // and CORS headers, and a preflight or a rate-limited request never has its body read.
+    edge: [
+      securityHeaders(),
+      corsPolicy(config.CORS_ORIGINS),
+      rateLimit({
+        redis,
+        max: config.RATE_LIMIT_MAX,
+        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+        exempt: config.RATE_LIMIT_EXEMPT,
+      }),
+    ],
     readiness: [
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
       { name: 'redis', check: async () => void (await redis.ping()) },
     ],
   });
 
-  app.use(securityHeaders());
-  app.use(corsPolicy(config.CORS_ORIGINS));
-  app.use(
-    rateLimit({
-      redis,
-      max: config.RATE_LIMIT_MAX,
-      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-      exempt: config.RATE_LIMIT_EXEMPT,
-    }),
-  );
   app.use(cacheHeaders);
   app.use(credentialsOnly(auth.authenticate));
 

@@ -18,6 +18,41 @@ describe('HTTP hardening', () => {
     expect(res.headers['strict-transport-security']).toBeDefined();
   });
 
+  it('when the body is too large (413) or not JSON (400), then the answer still carries the security and CORS headers', async () => {
+    const big = await t
+      .http()
+      .post('/api/users')
+      .set('Origin', 'http://localhost:4200')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ user: { bio: 'x'.repeat(2 * 1024 * 1024) } }))
+      .expect(413);
+    const bad = await t
+      .http()
+      .post('/api/users')
+      .set('Origin', 'http://localhost:4200')
+      .set('Content-Type', 'application/json')
+      .send('{"user":')
+      .expect(400);
+    for (const res of [big, bad]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.body).toHaveProperty('errors');
+    }
+  });
+
+  it('when a preflight carries a malformed JSON body, then it is answered without parsing it', async () => {
+    const res = await t
+      .http()
+      .options('/api/users')
+      .set('Origin', 'http://localhost:4200')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Content-Type', 'application/json')
+      .send('{not json')
+      .expect(204);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+
   it('when a request arrives, then its id is in the response header and in error bodies; a sane incoming id is kept', async () => {
     const fresh = await t.http().get('/api/articles/nope').expect(404);
     const id = fresh.headers['x-request-id'] as string;
@@ -140,6 +175,14 @@ describe('rate limiting (Redis-backed)', () => {
     expect(res.body).toMatchObject({
       errors: { request: [expect.stringContaining('too many requests')] },
     });
+    // Refused before its body is read: malformed JSON gets the 429, not a 400.
+    const unparsed = await limited
+      .http()
+      .post('/api/users')
+      .set('Content-Type', 'application/json')
+      .send('{not json')
+      .expect(429);
+    expect(unparsed.headers['x-content-type-options']).toBe('nosniff');
     // The counter lives in Redis under this file's prefix.
     const keys = await limited.cache.redis.keys('*');
     expect(keys.some((key) => key.includes('ratelimit:'))).toBe(true);
