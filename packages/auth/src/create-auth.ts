@@ -48,6 +48,8 @@ export interface Auth {
   routePolicy: typeof routePolicy;
   /** JWKS, /api/auth/*, /auth/session/*, /auth/oauth/*, /api/admin/*. Mount at the app root. */
   router: Router;
+  /** The OAuth provider whose /auth/oauth/<provider> routes `router` serves, or null. */
+  oauthProvider: string | null;
   /** The session middleware, for apps that mount session-only pages of their own. */
   session: RequestHandler;
   jwks(): { keys: Record<string, string>[] };
@@ -102,6 +104,7 @@ export function createAuth({ pool, redis, config }: AuthDeps): Auth {
     requireAuth,
     routePolicy,
     router,
+    oauthProvider: oauth?.provider ?? null,
     session: sessionMiddleware,
     jwks: () => signer.jwks(),
     // Nothing to release: the pool and the Redis client belong to the caller, who closes them.

@@ -23,6 +23,7 @@ export {
   type RoutePolicy,
   type PolicyMiddleware,
 } from './authenticate';
+export { loginBody, refreshBody, setRoleBody, pageQuery } from './auth.schema';
 export { MAX_TOKEN_LENGTH, type AccessClaims } from './tokens';
 export type { TokenPair } from './token.service';
 export type { Passwords } from './passwords';

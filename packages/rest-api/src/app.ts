@@ -5,6 +5,7 @@ import { Router, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { articlesRoutes } from './articles.routes';
+import { registerAuthOperations } from './auth.openapi';
 import { commentsRoutes } from './comments.routes';
 import { defaultRestApiConfig, type RestApiConfig } from './config';
 import { docsRouter } from './docs';
@@ -28,6 +29,8 @@ export interface AppAuth extends ConduitAuth {
   authenticate: RequestHandler;
   /** /api/auth/*, /auth/session/*, /auth/oauth/*, /.well-known/jwks.json, /api/admin/*. */
   router: Router;
+  /** The OAuth provider `router` serves under /auth/oauth/<provider>, if any (for the document). */
+  oauthProvider?: string | null;
 }
 
 export type AppConfig = Pick<
@@ -127,6 +130,7 @@ export function buildApp(deps: AppDeps): RestApp {
   commentsRoutes(context, conduit);
   tagsRoutes(context, conduit);
   registerOperations(registry);
+  registerAuthOperations(registry, { oauthProvider: auth.oauthProvider ?? null });
 
   const document = generateDocument(registry);
   app.use(docsRouter(document));
