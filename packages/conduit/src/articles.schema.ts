@@ -44,11 +44,20 @@ export const paginationSchema = z.object({
 });
 export type Pagination = z.infer<typeof paginationSchema>;
 
-const filter = text().trim().min(1).max(LIMITS.username).optional();
+/**
+ * `?tag=` (empty, or only spaces) means "no filter": front ends send the parameter with an
+ * empty value when the field is blank, and refusing that with a 422 helps nobody.
+ */
+const filter = (max: number) =>
+  text()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((value) => (value === '' ? undefined : value));
 
 export const listArticlesSchema = paginationSchema.extend({
-  tag: text().trim().min(1).max(LIMITS.tag).optional(),
-  author: filter,
-  favorited: filter,
+  tag: filter(LIMITS.tag),
+  author: filter(LIMITS.username),
+  favorited: filter(LIMITS.username),
 });
 export type ListArticlesQuery = z.infer<typeof listArticlesSchema>;

@@ -58,3 +58,35 @@ describe('comment ids', () => {
     expect(res.body).toHaveProperty('errors');
   });
 });
+
+describe('query parameters', () => {
+  it.each(['tag=', 'author=', 'favorited=', 'tag=&author=&favorited=', 'tag=%20%20'])(
+    'when the filter is given empty (%s), then it is ignored like an absent one',
+    async (query) => {
+      await createArticle(t, alice, { tagList: ['emptyfilter'] });
+      const all = await t.http().get('/api/articles').expect(200);
+      const res = await t.http().get(`/api/articles?${query}`).expect(200);
+      expect(res.body).toEqual(all.body);
+      expect((res.body as { articlesCount: number }).articlesCount).toBeGreaterThan(0);
+    },
+  );
+
+  it.each([
+    ['limit=1&limit=2', 'limit'],
+    ['offset=0&offset=1', 'offset'],
+    ['tag=a&tag=b', 'tag'],
+    ['author=a&author=b', 'author'],
+  ])('when a parameter is repeated (%s), then 422 "must be given once"', async (query, field) => {
+    const res = await t.http().get(`/api/articles?${query}`).expect(422);
+    expect(res.body).toMatchObject({ errors: { [field]: ['must be given once'] } });
+  });
+
+  it('when the feed gets a repeated limit, then the same 422', async () => {
+    const res = await t
+      .http()
+      .get('/api/articles/feed?limit=1&limit=2')
+      .set(alice.auth)
+      .expect(422);
+    expect(res.body).toMatchObject({ errors: { limit: ['must be given once'] } });
+  });
+});

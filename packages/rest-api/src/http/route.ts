@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Actor, Permission } from '@roadmap/auth';
 import { parseOrThrow } from '@roadmap/conduit';
+import { AppError } from '@roadmap/kit';
 import type { Request, RequestHandler, Router } from 'express';
 import {
   ERROR_RESPONSES,
@@ -66,7 +67,9 @@ export function defineRoute<
   const handler: RequestHandler = async (req, res) => {
     // Only what a schema declares reaches the handler: unknown keys are dropped, types coerced.
     const params = route.params ? parseOrThrow(route.params, req.params) : {};
-    const query = route.query ? parseOrThrow(route.query, req.query) : {};
+    const query = route.query
+      ? parseOrThrow(route.query, singleValued(route.query, req.query))
+      : {};
     // skip = 1: `{"article":{"title":""}}` reports the field `title`, as the spec's examples do.
     const body: unknown = envelope
       ? (parseOrThrow(envelope, req.body, 1) as Record<string, unknown>)[route.body!.name]
@@ -86,6 +89,20 @@ export function defineRoute<
   };
 
   context.router[route.method](route.path, context.routePolicy(route.policy), handler);
+}
+
+/**
+ * Express parses `?limit=1&limit=2` into an array. Which one was meant is a guess, so a
+ * declared parameter given twice is a 422 that says so (zod alone would say "must be a string").
+ */
+function singleValued(schema: AnyObject, query: unknown): unknown {
+  const values = (query ?? {}) as Record<string, unknown>;
+  const repeated = Object.keys(schema.shape).filter((key) => Array.isArray(values[key]));
+  if (repeated.length > 0)
+    throw AppError.validation(
+      Object.fromEntries(repeated.map((key) => [key, ['must be given once']])),
+    );
+  return values;
 }
 
 /** auth's authenticate middleware leaves `req.auth` set for a valid token or session. */
