@@ -126,6 +126,8 @@ export function createArticlesService(deps: ConduitDeps) {
   /** PUT /articles/:slug — a new title means a new slug; the old cache entry goes either way. */
   async function update(actor: Actor, slug: string, patch: UpdateArticle): Promise<Article> {
     const record = await loadForWrite(actor, slug, 'article:update');
+    // Why: `{"article":{}}` changes nothing, so it writes nothing — updatedAt must not move.
+    if (Object.values(patch).every((value) => value === undefined)) return toArticle(record);
     const updated = await updateArticle(db, record.id, patch, viewerId(actor));
     if (!updated) throw notFound();
     await invalidate([record.slug, updated.slug], patch.tagList !== undefined);

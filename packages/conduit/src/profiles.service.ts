@@ -23,11 +23,16 @@ export function createProfilesService(deps: Pick<ConduitDeps, 'db'>) {
     return toProfile(profile);
   }
 
-  /** DELETE /profiles/:username/follow — idempotent too. */
+  /**
+   * DELETE /profiles/:username/follow — idempotent too. Unfollowing yourself is the same 422 as
+   * following yourself (the database's follows_not_self check): one rule, both directions.
+   */
   async function unfollow(actor: Actor, username: string): Promise<Profile> {
     assertCan(actor, 'profile:follow');
     const profile = await unfollowUser(db, viewerId(actor)!, username);
     if (!profile) throw AppError.notFound('profile');
+    if (profile.id === viewerId(actor))
+      throw AppError.validation({ username: ['cannot follow yourself'] });
     return toProfile(profile);
   }
 

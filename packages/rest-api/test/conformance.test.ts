@@ -90,3 +90,40 @@ describe('query parameters', () => {
     expect(res.body).toMatchObject({ errors: { limit: ['must be given once'] } });
   });
 });
+
+describe('empty updates', () => {
+  it('when PUT /articles/:slug sends {"article":{}}, then 200 with the article unchanged and updatedAt not bumped', async () => {
+    const { slug } = await createArticle(t, alice, { tagList: ['still'] });
+    const before = await t.http().get(`/api/articles/${slug}`).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const res = await t
+      .http()
+      .put(`/api/articles/${slug}`)
+      .set(alice.auth)
+      .send({ article: {} })
+      .expect(200);
+    expect(res.body).toEqual(before.body);
+    const row = await t.db.pool.query<{ same: boolean }>(
+      'SELECT updated_at = created_at AS same FROM articles WHERE slug = $1',
+      [slug],
+    );
+    expect(row.rows[0]?.same).toBe(true);
+  });
+
+  it('when PUT /api/user sends {"user":{}}, then it stays a 422 (the spec requires a field)', async () => {
+    const res = await t.http().put('/api/user').set(alice.auth).send({ user: {} }).expect(422);
+    expect(res.body).toHaveProperty('errors');
+  });
+});
+
+describe('following yourself', () => {
+  it('when alice follows or unfollows herself, then both are 422 {"username":["cannot follow yourself"]}', async () => {
+    for (const method of ['post', 'delete'] as const) {
+      const res = await t
+        .call(method, `/api/profiles/${alice.username}/follow`)
+        .set(alice.auth)
+        .expect(422);
+      expect(res.body).toMatchObject({ errors: { username: ['cannot follow yourself'] } });
+    }
+  });
+});
