@@ -4,7 +4,7 @@ import type { Cache } from './cache';
 
 /**
  * What conduit needs from @roadmap/auth, written as the smallest interface that fits: the
- * services depend on these three abilities, not on how auth implements them (createAuth()'s
+ * services depend on these four abilities, not on how auth implements them (createAuth()'s
  * result satisfies it as is).
  */
 export interface ConduitAuth {
@@ -16,6 +16,8 @@ export interface ConduitAuth {
    * longer lifetime a client without a refresh flow needs (auth's CONDUIT_TOKEN_TTL_SECONDS).
    */
   issueAccessToken(user: { id: number; role: Role }): { accessToken: string };
+  /** Ends every refresh-token family (login) of a user: called after a password change. */
+  revokeAllRefreshTokens(userId: number): Promise<number>;
 }
 
 export interface ConduitDeps {

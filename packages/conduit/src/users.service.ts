@@ -76,6 +76,9 @@ export function createUsersService(deps: ConduitDeps) {
       passwordHash,
     });
     if (!user) throw AppError.unauthorized('token', 'is invalid');
+    // Why: a new password is how a user locks out whoever learned the old one, so every login
+    // made with it (refresh-token family) ends too. Access tokens already out expire on their own.
+    if (passwordHash !== undefined) await auth.revokeAllRefreshTokens(id);
     // Why: cached articles embed their author's username, bio and image.
     if (patch.username !== undefined || patch.bio !== undefined || patch.image !== undefined) {
       await cache.del(...(await slugsByAuthor(db, id)).map(cacheKeys.article));

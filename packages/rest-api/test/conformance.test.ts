@@ -127,3 +127,46 @@ describe('following yourself', () => {
     }
   });
 });
+
+describe('password change', () => {
+  it('when the password changes through PUT /api/user, then refresh tokens of earlier logins stop working', async () => {
+    const carol = await registerUser(t, 'carol');
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: carol.email, password: carol.password })
+      .expect(200);
+    const { refreshToken } = login.body as { refreshToken: string };
+    await t
+      .http()
+      .put('/api/user')
+      .set(carol.auth)
+      .send({ user: { password: 'a brand new passphrase' } })
+      .expect(200);
+    const refused = await t.http().post('/api/auth/refresh').send({ refreshToken }).expect(401);
+    expect(refused.body).toMatchObject({ errors: { token: ['is invalid'] } });
+    const revoked = await t.db.pool.query<{ reason: string }>(
+      `SELECT f.revoked_reason AS reason FROM refresh_token_families f
+         JOIN users u ON u.id = f.user_id WHERE u.username = $1`,
+      [carol.username],
+    );
+    expect(revoked.rows.map((row) => row.reason)).toEqual(['password-changed']);
+  });
+
+  it('when only the bio changes, then earlier logins keep working', async () => {
+    const dave = await registerUser(t, 'dave');
+    const login = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: dave.email, password: dave.password })
+      .expect(200);
+    const { refreshToken } = login.body as { refreshToken: string };
+    await t
+      .http()
+      .put('/api/user')
+      .set(dave.auth)
+      .send({ user: { bio: 'hi' } })
+      .expect(200);
+    await t.http().post('/api/auth/refresh').send({ refreshToken }).expect(200);
+  });
+});
