@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { LIMITS, text } from './limits';
 
-/** Usernames travel in URLs (/profiles/:username), so they stay URL-safe. */
+/**
+ * Usernames travel in URLs (/profiles/:username): letters and digits of any script (`jösé`),
+ * plus `_ . -`; no spaces or slashes. NFC first, so "é" typed two ways is one username.
+ */
 const username = text()
   .trim()
+  .normalize('NFC')
   .min(1)
   .max(LIMITS.username)
-  .regex(/^[A-Za-z0-9_.-]+$/, { error: "can only contain letters, digits, '_', '.' and '-'" });
+  .regex(/^[\p{L}\p{M}\p{N}_.-]+$/u, {
+    error: "can only contain letters, digits, '_', '.' and '-'",
+  });
 
 const email = text()
   .trim()

@@ -1,4 +1,11 @@
-import { createArticle, registerUser, startApi, type TestApi, type TestUser } from './helpers';
+import {
+  createArticle,
+  registerUser,
+  startApi,
+  unique,
+  type TestApi,
+  type TestUser,
+} from './helpers';
 
 /** Findings of the RealWorld conformance audit, one test each. */
 let t: TestApi;
@@ -169,4 +176,45 @@ describe('password change', () => {
       .expect(200);
     await t.http().post('/api/auth/refresh').send({ refreshToken }).expect(200);
   });
+});
+
+describe('tags and usernames', () => {
+  it('when tags differ in case, then GET /api/tags orders them ignoring case', async () => {
+    const mark = unique('m').toLowerCase();
+    await createArticle(t, alice, { tagList: [`Zeta${mark}`, `alpha${mark}`, `Beta${mark}`] });
+    const res = await t.http().get('/api/tags').expect(200);
+    const ours = (res.body as { tags: string[] }).tags.filter((tag) => tag.endsWith(mark));
+    expect(ours).toEqual([`alpha${mark}`, `Beta${mark}`, `Zeta${mark}`]);
+  });
+
+  it('when a username has unicode letters (jösé), then it registers and its profile is reachable', async () => {
+    const username = unique('jösé');
+    const res = await t
+      .http()
+      .post('/api/users')
+      .send({
+        user: { username, email: `${unique('jose')}@example.com`, password: 'long enough pw' },
+      })
+      .expect(201);
+    expect(res.body).toMatchObject({ user: { username } });
+    const profile = await t
+      .http()
+      .get(`/api/profiles/${encodeURIComponent(username)}`)
+      .expect(200);
+    expect(profile.body).toMatchObject({ profile: { username } });
+  });
+
+  it.each(['with space', 'with/slash'])(
+    'when a username is "%s", then 422 on username',
+    async (username) => {
+      const res = await t
+        .http()
+        .post('/api/users')
+        .send({
+          user: { username, email: `${unique('bad')}@example.com`, password: 'long enough pw' },
+        })
+        .expect(422);
+      expect(res.body).toMatchObject({ errors: { username: [expect.any(String)] } });
+    },
+  );
 });
