@@ -237,3 +237,48 @@ describe('key rotation', () => {
     expect(retired.verifyAccessToken(fresh.accessToken)).toMatchObject({ userId: String(user.id) });
   });
 });
+
+describe('the RealWorld access token (issueAccessToken)', () => {
+  it('when issued, then it is an at+jwt living CONDUIT_TOKEN_TTL_SECONDS, accepted by the same verifier, with no refresh family', async () => {
+    const families = async () =>
+      Number(
+        (
+          await t.db.pool.query<{ n: string }>(
+            'SELECT count(*) AS n FROM refresh_token_families WHERE user_id = $1',
+            [user.id],
+          )
+        ).rows[0]!.n,
+      );
+    const before = await families();
+    const { accessToken, expiresIn } = t.auth.issueAccessToken(user);
+    expect(expiresIn).toBe(86_400);
+    const decoded = jwt.decode(accessToken, { complete: true });
+    expect(decoded?.header).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
+    const payload = decoded?.payload as { iat: number; exp: number };
+    expect(payload.exp - payload.iat).toBe(86_400);
+    expect(t.auth.verifyAccessToken(accessToken)).toMatchObject({ userId: String(user.id) });
+    await request(t.app)
+      .get('/auth/session/me')
+      .set('Authorization', `Token ${accessToken}`)
+      .expect(200);
+    expect(await families()).toBe(before);
+  });
+});
+
+describe('a bad token where no identity is required', () => {
+  it('when a public route gets a forged token, then it is served as anonymous with WWW-Authenticate; a protected one is 401', async () => {
+    const forgedToken = `${tokens.accessToken.slice(0, tokens.accessToken.lastIndexOf('.'))}.AAAA`;
+    const open = await request(t.app)
+      .get('/.well-known/jwks.json')
+      .set('Authorization', `Token ${forgedToken}`)
+      .expect(200);
+    expect(open.body).toHaveProperty('keys');
+    expect(open.headers['www-authenticate']).toContain('error="invalid_token"');
+    const closed = await request(t.app)
+      .get('/auth/session/me')
+      .set('Authorization', `Token ${forgedToken}`)
+      .expect(401);
+    expect(closed.body).toMatchObject({ errors: { token: ['is invalid'] } });
+    expect(closed.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+});
