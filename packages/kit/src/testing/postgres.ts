@@ -85,9 +85,27 @@ export async function dropTestDatabase(name: string): Promise<void> {
   assertTestDatabaseName(name);
   const admin = await connectAdmin();
   try {
+    await waitForDisconnects(admin, name);
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } finally {
     await admin.end();
+  }
+}
+
+/**
+ * Why wait before FORCE: a client that has just called end() is still connected for a moment;
+ * terminating it then makes it emit a 57P01 'error' event with no listener, which crashes the
+ * test file that owned it. Only connections still there after the grace period are cut.
+ */
+async function waitForDisconnects(admin: pg.Client, name: string, graceMs = 5_000): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    const { rows } = await admin.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+    if ((rows[0]?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
