@@ -36,7 +36,12 @@ export {
   type UserPatch,
   type ListUsersOptions,
 } from './users/users.repository';
-export { findProfile, followUser, unfollowUser, type Profile } from './profiles/profiles.repository';
+export {
+  findProfile,
+  followUser,
+  unfollowUser,
+  type Profile,
+} from './profiles/profiles.repository';
 export {
   createArticle,
   findArticleBySlug,

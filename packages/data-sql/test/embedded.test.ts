@@ -17,11 +17,18 @@ test('when PGlite is served on a local port, then migrations and repositories ru
     embedded: boolean;
     migrations: number;
     version: string;
-    page: { articlesCount: number; articles: { slug: string; tagList: string[]; author: { username: string } }[] };
+    page: {
+      articlesCount: number;
+      articles: { slug: string; tagList: string[]; author: { username: string } }[];
+    };
   };
   expect(result.embedded).toBe(true);
   expect(result.migrations).toBeGreaterThanOrEqual(5);
   expect(result.version).toMatch(/^PostgreSQL/);
   expect(result.page.articlesCount).toBe(1);
-  expect(result.page.articles[0]).toMatchObject({ slug: 'embedded', tagList: ['wasm'], author: { username: 'jake' } });
+  expect(result.page.articles[0]).toMatchObject({
+    slug: 'embedded',
+    tagList: ['wasm'],
+    author: { username: 'jake' },
+  });
 }, 180_000);

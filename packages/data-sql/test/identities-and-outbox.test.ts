@@ -12,7 +12,13 @@ import {
   revokeUserRefreshTokenFamilies,
   withTransaction,
 } from '../src';
-import { createMigratedDatabase, makeUser, rejection, unique, type MigratedDatabase } from './support/database';
+import {
+  createMigratedDatabase,
+  makeUser,
+  rejection,
+  unique,
+  type MigratedDatabase,
+} from './support/database';
 
 let db: MigratedDatabase;
 beforeAll(async () => {
@@ -28,8 +34,18 @@ describe('OAuth identities', () => {
   test('when an identity is linked, then the user is found by (provider, subject)', async () => {
     const jake = await makeUser(db.pool);
     const subject = unique('gh');
-    const identity = await linkOAuthIdentity(db.pool, { provider: 'github', subject, userId: jake.id, email: jake.email });
-    expect(identity).toMatchObject({ provider: 'github', subject, userId: jake.id, email: jake.email });
+    const identity = await linkOAuthIdentity(db.pool, {
+      provider: 'github',
+      subject,
+      userId: jake.id,
+      email: jake.email,
+    });
+    expect(identity).toMatchObject({
+      provider: 'github',
+      subject,
+      userId: jake.id,
+      email: jake.email,
+    });
     expect(await findUserByOAuthIdentity(db.pool, 'github', subject)).toEqual(jake);
     expect(await findUserByOAuthIdentity(db.pool, 'google', subject)).toBeNull();
   });
@@ -38,7 +54,9 @@ describe('OAuth identities', () => {
     const [jake, jane] = [await makeUser(db.pool), await makeUser(db.pool)];
     const subject = unique('gh');
     await linkOAuthIdentity(db.pool, { provider: 'github', subject, userId: jake.id });
-    const error = await rejection(linkOAuthIdentity(db.pool, { provider: 'github', subject, userId: jane.id }));
+    const error = await rejection(
+      linkOAuthIdentity(db.pool, { provider: 'github', subject, userId: jane.id }),
+    );
     expect(error.status).toBe(409);
     expect(error.details).toEqual({ identity: ['has already been taken'] });
   });
@@ -49,7 +67,11 @@ describe('refresh tokens', () => {
     const jake = await makeUser(db.pool);
     const familyId = await createRefreshTokenFamily(db.pool, jake.id);
     const hash = unique('hash');
-    const token = await insertRefreshToken(db.pool, { familyId, tokenHash: hash, expiresAt: inAnHour() });
+    const token = await insertRefreshToken(db.pool, {
+      familyId,
+      tokenHash: hash,
+      expiresAt: inAnHour(),
+    });
     expect(await findRefreshTokenByHash(db.pool, hash)).toEqual(token);
     expect(token).toMatchObject({ familyId, userId: jake.id, usedAt: null, familyRevokedAt: null });
     expect(await findRefreshTokenByHash(db.pool, 'unknown')).toBeNull();
@@ -58,22 +80,45 @@ describe('refresh tokens', () => {
   test('when the same token is used twice concurrently, then exactly one use wins', async () => {
     const jake = await makeUser(db.pool);
     const familyId = await createRefreshTokenFamily(db.pool, jake.id);
-    const token = await insertRefreshToken(db.pool, { familyId, tokenHash: unique('h'), expiresAt: inAnHour() });
-    const next = await insertRefreshToken(db.pool, { familyId, tokenHash: unique('h'), expiresAt: inAnHour() });
-    const results = await Promise.all([markRefreshTokenUsed(db.pool, token.id, next.id), markRefreshTokenUsed(db.pool, token.id)]);
+    const token = await insertRefreshToken(db.pool, {
+      familyId,
+      tokenHash: unique('h'),
+      expiresAt: inAnHour(),
+    });
+    const next = await insertRefreshToken(db.pool, {
+      familyId,
+      tokenHash: unique('h'),
+      expiresAt: inAnHour(),
+    });
+    const results = await Promise.all([
+      markRefreshTokenUsed(db.pool, token.id, next.id),
+      markRefreshTokenUsed(db.pool, token.id),
+    ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await findRefreshTokenByHash(db.pool, token.tokenHash))!.usedAt).toBeInstanceOf(Date);
   });
 
   test('when a family is revoked, then its tokens say so; revoking again or all families counts correctly', async () => {
     const jake = await makeUser(db.pool);
-    const [f1, f2] = [await createRefreshTokenFamily(db.pool, jake.id), await createRefreshTokenFamily(db.pool, jake.id)];
-    const token = await insertRefreshToken(db.pool, { familyId: f1, tokenHash: unique('h'), expiresAt: inAnHour() });
+    const [f1, f2] = [
+      await createRefreshTokenFamily(db.pool, jake.id),
+      await createRefreshTokenFamily(db.pool, jake.id),
+    ];
+    const token = await insertRefreshToken(db.pool, {
+      familyId: f1,
+      tokenHash: unique('h'),
+      expiresAt: inAnHour(),
+    });
     expect(await revokeRefreshTokenFamily(db.pool, f1, 'reuse')).toBe(true);
     expect(await revokeRefreshTokenFamily(db.pool, f1, 'reuse')).toBe(false);
-    expect((await findRefreshTokenByHash(db.pool, token.tokenHash))!.familyRevokedAt).toBeInstanceOf(Date);
+    expect(
+      (await findRefreshTokenByHash(db.pool, token.tokenHash))!.familyRevokedAt,
+    ).toBeInstanceOf(Date);
     expect(await revokeUserRefreshTokenFamilies(db.pool, jake.id, 'logout-all')).toBe(1);
-    const { rows } = await db.pool.query('SELECT id, revoked_reason FROM refresh_token_families WHERE id = $1', [f2]);
+    const { rows } = await db.pool.query(
+      'SELECT id, revoked_reason FROM refresh_token_families WHERE id = $1',
+      [f2],
+    );
     expect(rows).toEqual([{ id: f2, revoked_reason: 'logout-all' }]);
   });
 
@@ -82,10 +127,16 @@ describe('refresh tokens', () => {
     const familyId = await createRefreshTokenFamily(db.pool, jake.id);
     const tokenHash = unique('h');
     await insertRefreshToken(db.pool, { familyId, tokenHash, expiresAt: inAnHour() });
-    const dup = await rejection(insertRefreshToken(db.pool, { familyId, tokenHash, expiresAt: inAnHour() }));
+    const dup = await rejection(
+      insertRefreshToken(db.pool, { familyId, tokenHash, expiresAt: inAnHour() }),
+    );
     expect(dup.details).toEqual({ token: ['has already been taken'] });
     const missing = await rejection(
-      insertRefreshToken(db.pool, { familyId: '00000000-0000-0000-0000-000000000000', tokenHash: unique('h'), expiresAt: inAnHour() }),
+      insertRefreshToken(db.pool, {
+        familyId: '00000000-0000-0000-0000-000000000000',
+        tokenHash: unique('h'),
+        expiresAt: inAnHour(),
+      }),
     );
     expect(missing.status).toBe(404);
     expect(missing.details).toEqual({ tokenFamily: ['not found'] });
@@ -95,12 +146,26 @@ describe('refresh tokens', () => {
 describe('outbox', () => {
   test('when events are written, claimed and marked, then a second claim skips them', async () => {
     const aggregate = unique('agg');
-    const event = await insertOutboxEvent(db.pool, { aggregate, type: 'ArticleCreated', payload: { slug: 'x', n: 1 } });
-    expect(event).toMatchObject({ aggregate, type: 'ArticleCreated', payload: { slug: 'x', n: 1 }, publishedAt: null });
+    const event = await insertOutboxEvent(db.pool, {
+      aggregate,
+      type: 'ArticleCreated',
+      payload: { slug: 'x', n: 1 },
+    });
+    expect(event).toMatchObject({
+      aggregate,
+      type: 'ArticleCreated',
+      payload: { slug: 'x', n: 1 },
+      publishedAt: null,
+    });
     await withTransaction(db.pool, async (client) => {
       const batch = await claimOutboxBatch(client, 1000);
       expect(batch.map((e) => e.id)).toContain(event.id);
-      expect(await markOutboxPublished(client, batch.map((e) => e.id))).toBe(batch.length);
+      expect(
+        await markOutboxPublished(
+          client,
+          batch.map((e) => e.id),
+        ),
+      ).toBe(batch.length);
     });
     const again = await claimOutboxBatch(db.pool, 1000);
     expect(again.map((e) => e.id)).not.toContain(event.id);
@@ -114,7 +179,9 @@ describe('outbox', () => {
         throw new Error('change failed');
       }),
     ).rejects.toThrow('change failed');
-    const { rowCount } = await db.pool.query('SELECT 1 FROM outbox WHERE aggregate = $1', [aggregate]);
+    const { rowCount } = await db.pool.query('SELECT 1 FROM outbox WHERE aggregate = $1', [
+      aggregate,
+    ]);
     expect(rowCount).toBe(0);
   });
 });

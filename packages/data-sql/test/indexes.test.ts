@@ -1,5 +1,11 @@
 import { withTransaction } from '../src';
-import { HOT_QUERIES, hotQueryContext, indexesUsed, statementsOf, type HotQueryContext } from '../src/lessons/hot-queries';
+import {
+  HOT_QUERIES,
+  hotQueryContext,
+  indexesUsed,
+  statementsOf,
+  type HotQueryContext,
+} from '../src/lessons/hot-queries';
 import { seedDatabase } from '../src/seed/seed';
 import { createMigratedDatabase, type MigratedDatabase } from './support/database';
 
@@ -30,7 +36,10 @@ test('when the slug index is dropped, then the same lookup falls back to a seque
   const statements = await statementsOf(db.pool, hot, ctx);
   await withTransaction(db.pool, async (client) => {
     await client.query('ALTER TABLE articles DROP CONSTRAINT articles_slug_key');
-    const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statements[0]!.text}`, statements[0]!.values);
+    const plan = await client.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN ${statements[0]!.text}`,
+      statements[0]!.values,
+    );
     expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Seq Scan on articles/);
     // Why throw: rolling back restores the constraint; DDL is transactional in PostgreSQL.
     throw new Error('rollback');

@@ -40,7 +40,9 @@ test('when migrations go up, down and up again on a fresh database, then the sch
   const down = await migrate(db.url, { direction: 'down', count: Infinity });
   expect(down.map((m) => m.name)).toEqual(up.map((m) => m.name).reverse());
   expect(await tables()).toEqual([]);
-  const { rowCount } = await db.pool.query("SELECT 1 FROM pg_proc WHERE proname = 'favorites_count_sync'");
+  const { rowCount } = await db.pool.query(
+    "SELECT 1 FROM pg_proc WHERE proname = 'favorites_count_sync'",
+  );
   expect(rowCount).toBe(0);
 
   expect((await migrate(db.url)).map((m) => m.name)).toEqual(up.map((m) => m.name));
@@ -49,7 +51,9 @@ test('when migrations go up, down and up again on a fresh database, then the sch
 
 test('when rolling back one step, then only the newest migration is undone', async () => {
   const [last] = await migrate(db.url, { direction: 'down' });
-  const { rows } = await db.pool.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY run_on DESC, id DESC');
+  const { rows } = await db.pool.query<{ name: string }>(
+    'SELECT name FROM pgmigrations ORDER BY run_on DESC, id DESC',
+  );
   expect(rows.map((r) => r.name)).not.toContain(last!.name);
   expect(await migrate(db.url)).toEqual([last]);
 });

@@ -60,13 +60,21 @@ describe('users on MariaDB', () => {
     expect(user).toMatchObject({ bio: null, role: 'user' });
     expect(user.createdAt).toBeInstanceOf(Date);
     expect(await findUserByEmail(pool, user.email.toUpperCase())).toEqual(user);
-    const error = await rejection(insertUser(pool, { email: user.email.toUpperCase(), username: `x_${id()}`, passwordHash: null }));
+    const error = await rejection(
+      insertUser(pool, {
+        email: user.email.toUpperCase(),
+        username: `x_${id()}`,
+        passwordHash: null,
+      }),
+    );
     expect(error).toMatchObject({ status: 409, details: { email: ['has already been taken'] } });
   });
 
   test('when the bio is empty or a user follows themself, then CHECK constraints give a 422', async () => {
     const n = `c_${id()}`;
-    const bio = await rejection(insertUser(pool, { email: `${n}@example.com`, username: n, passwordHash: null, bio: '' }));
+    const bio = await rejection(
+      insertUser(pool, { email: `${n}@example.com`, username: n, passwordHash: null, bio: '' }),
+    );
     expect(bio).toMatchObject({ status: 422, details: { bio: ['is invalid'] } });
     const jake = await makeUser();
     const self = await rejection(followUser(pool, jake.id, jake.username));
@@ -76,7 +84,10 @@ describe('users on MariaDB', () => {
   test('when following (twice), then the profile says following and one row exists', async () => {
     const [jake, jane] = [await makeUser(), await makeUser()];
     await followUser(pool, jane.id, jake.username);
-    expect(await followUser(pool, jane.id, jake.username.toUpperCase())).toMatchObject({ id: jake.id, following: true });
+    expect(await followUser(pool, jane.id, jake.username.toUpperCase())).toMatchObject({
+      id: jake.id,
+      following: true,
+    });
     expect(await findProfile(pool, jake.username, null)).toMatchObject({ following: false });
   });
 });
@@ -85,16 +96,28 @@ describe('articles on MariaDB', () => {
   test('when two articles share a title, then the second slug gets a suffix; tags keep their order', async () => {
     const jake = await makeUser();
     const title = `Dragons ${id()}`;
-    const first = await createArticle(pool, jake.id, { title, description: 'd', body: 'b', tagList: ['zeta', 'alpha', 'zeta'] });
+    const first = await createArticle(pool, jake.id, {
+      title,
+      description: 'd',
+      body: 'b',
+      tagList: ['zeta', 'alpha', 'zeta'],
+    });
     const second = await createArticle(pool, jake.id, { title, description: 'd', body: 'b' });
-    expect(first).toMatchObject({ slug: title.toLowerCase().replace(' ', '-'), tagList: ['zeta', 'alpha'], favorited: false, body: 'b' });
+    expect(first).toMatchObject({
+      slug: title.toLowerCase().replace(' ', '-'),
+      tagList: ['zeta', 'alpha'],
+      favorited: false,
+      body: 'b',
+    });
     expect(second.slug).toMatch(new RegExp(`^${first.slug}-[a-z0-9]{6}$`));
     expect(second.tagList).toEqual([]);
     expect(await listTags(pool)).toEqual(expect.arrayContaining(['alpha', 'zeta']));
   });
 
   test('when the author does not exist, then a 404 names user and no article row is left', async () => {
-    const error = await rejection(createArticle(pool, 2_000_000_000, { title: 'orphan', description: 'd', body: 'b' }));
+    const error = await rejection(
+      createArticle(pool, 2_000_000_000, { title: 'orphan', description: 'd', body: 'b' }),
+    );
     expect(error).toMatchObject({ status: 404, details: { user: ['not found'] } });
     expect(await findArticleBySlug(pool, 'orphan', null)).toBeNull();
   });
@@ -102,10 +125,23 @@ describe('articles on MariaDB', () => {
   test('when favorited twice and listed by tag, author and favorited, then counts and flags match', async () => {
     const [jake, jane] = [await makeUser(), await makeUser()];
     const tag = `t${id()}`;
-    const a = await createArticle(pool, jake.id, { title: `A ${id()}`, description: 'd', body: 'b', tagList: [tag] });
-    const b = await createArticle(pool, jake.id, { title: `B ${id()}`, description: 'd', body: 'b', tagList: [tag] });
+    const a = await createArticle(pool, jake.id, {
+      title: `A ${id()}`,
+      description: 'd',
+      body: 'b',
+      tagList: [tag],
+    });
+    const b = await createArticle(pool, jake.id, {
+      title: `B ${id()}`,
+      description: 'd',
+      body: 'b',
+      tagList: [tag],
+    });
     await favoriteArticle(pool, jane.id, a.slug);
-    expect(await favoriteArticle(pool, jane.id, a.slug)).toMatchObject({ favorited: true, favoritesCount: 1 });
+    expect(await favoriteArticle(pool, jane.id, a.slug)).toMatchObject({
+      favorited: true,
+      favoritesCount: 1,
+    });
     const byTag = await listArticles(pool, { tag }, jane.id);
     expect(byTag.articlesCount).toBe(2);
     expect(byTag.articles.map((x) => [x.slug, x.favorited, x.favoritesCount])).toEqual([
@@ -114,13 +150,24 @@ describe('articles on MariaDB', () => {
     ]);
     expect(byTag.articles[0]).not.toHaveProperty('body');
     expect((await listArticles(pool, { author: jake.username }, null)).articlesCount).toBe(2);
-    expect((await listArticles(pool, { favorited: jane.username, tag }, null)).articles.map((x) => x.slug)).toEqual([a.slug]);
-    expect(await unfavoriteArticle(pool, jane.id, a.slug)).toMatchObject({ favorited: false, favoritesCount: 0 });
+    expect(
+      (await listArticles(pool, { favorited: jane.username, tag }, null)).articles.map(
+        (x) => x.slug,
+      ),
+    ).toEqual([a.slug]);
+    expect(await unfavoriteArticle(pool, jane.id, a.slug)).toMatchObject({
+      favorited: false,
+      favoritesCount: 0,
+    });
   });
 
   test('when a user who favorited is deleted, then the cascade-aware trigger keeps favorites_count right', async () => {
     const [jake, jane] = [await makeUser(), await makeUser()];
-    const a = await createArticle(pool, jake.id, { title: `C ${id()}`, description: 'd', body: 'b' });
+    const a = await createArticle(pool, jake.id, {
+      title: `C ${id()}`,
+      description: 'd',
+      body: 'b',
+    });
     await favoriteArticle(pool, jane.id, a.slug);
     await pool.query('DELETE FROM users WHERE id = ?', [jane.id]);
     expect(await findArticleBySlug(pool, a.slug, null)).toMatchObject({ favoritesCount: 0 });
@@ -128,12 +175,21 @@ describe('articles on MariaDB', () => {
 
   test('when comments are added, then they list oldest first with the author; a missing article is a 404', async () => {
     const [jake, jane] = [await makeUser(), await makeUser()];
-    const a = await createArticle(pool, jake.id, { title: `D ${id()}`, description: 'd', body: 'b' });
+    const a = await createArticle(pool, jake.id, {
+      title: `D ${id()}`,
+      description: 'd',
+      body: 'b',
+    });
     const c1 = await addComment(pool, { articleId: a.id, authorId: jane.id, body: 'first' });
     await addComment(pool, { articleId: a.id, authorId: jake.id, body: 'second' });
-    expect(c1).toMatchObject({ body: 'first', author: { username: jane.username, following: false } });
+    expect(c1).toMatchObject({
+      body: 'first',
+      author: { username: jane.username, following: false },
+    });
     expect((await listComments(pool, a.id, null)).map((c) => c.body)).toEqual(['first', 'second']);
-    const missing = await rejection(addComment(pool, { articleId: 2_000_000_000, authorId: jake.id, body: 'x' }));
+    const missing = await rejection(
+      addComment(pool, { articleId: 2_000_000_000, authorId: jake.id, body: 'x' }),
+    );
     expect(missing).toMatchObject({ status: 404, details: { article: ['not found'] } });
   });
 

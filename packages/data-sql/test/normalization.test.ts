@@ -1,4 +1,8 @@
-import { concurrentFavorites, favoritesCountMismatches, naiveCounter } from '../src/lessons/normalization';
+import {
+  concurrentFavorites,
+  favoritesCountMismatches,
+  naiveCounter,
+} from '../src/lessons/normalization';
 import { createMigratedDatabase, type MigratedDatabase } from './support/database';
 
 let db: MigratedDatabase;

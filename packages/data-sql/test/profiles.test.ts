@@ -1,5 +1,10 @@
 import { findProfile, followUser, unfollowUser } from '../src';
-import { createMigratedDatabase, makeUser, rejection, type MigratedDatabase } from './support/database';
+import {
+  createMigratedDatabase,
+  makeUser,
+  rejection,
+  type MigratedDatabase,
+} from './support/database';
 
 let db: MigratedDatabase;
 beforeAll(async () => {
@@ -13,7 +18,13 @@ describe('findProfile', () => {
   test('when viewed anonymously or by a non-follower, then following is false', async () => {
     const jake = await makeUser(db.pool, 'jake', { bio: 'I work at statefarm' });
     const viewer = await makeUser(db.pool);
-    const expected = { id: jake.id, username: jake.username, bio: 'I work at statefarm', image: null, following: false };
+    const expected = {
+      id: jake.id,
+      username: jake.username,
+      bio: 'I work at statefarm',
+      image: null,
+      following: false,
+    };
     expect(await findProfile(db.pool, jake.username, null)).toEqual(expected);
     expect(await findProfile(db.pool, jake.username.toUpperCase(), viewer.id)).toEqual(expected);
   });
@@ -27,9 +38,15 @@ describe('followUser / unfollowUser', () => {
   test('when following twice, then one row exists and the profile says following', async () => {
     const jake = await makeUser(db.pool);
     const jane = await makeUser(db.pool);
-    expect(await followUser(db.pool, jane.id, jake.username)).toMatchObject({ id: jake.id, following: true });
+    expect(await followUser(db.pool, jane.id, jake.username)).toMatchObject({
+      id: jake.id,
+      following: true,
+    });
     expect(await followUser(db.pool, jane.id, jake.username)).toMatchObject({ following: true });
-    const { rows } = await db.pool.query('SELECT follower_id, followee_id FROM follows WHERE followee_id = $1', [jake.id]);
+    const { rows } = await db.pool.query(
+      'SELECT follower_id, followee_id FROM follows WHERE followee_id = $1',
+      [jake.id],
+    );
     expect(rows).toEqual([{ follower_id: jane.id, followee_id: jake.id }]);
     // Following is one-directional.
     expect(await findProfile(db.pool, jane.username, jake.id)).toMatchObject({ following: false });
@@ -39,9 +56,14 @@ describe('followUser / unfollowUser', () => {
     const jake = await makeUser(db.pool);
     const jane = await makeUser(db.pool);
     await followUser(db.pool, jane.id, jake.username);
-    expect(await unfollowUser(db.pool, jane.id, jake.username)).toMatchObject({ id: jake.id, following: false });
+    expect(await unfollowUser(db.pool, jane.id, jake.username)).toMatchObject({
+      id: jake.id,
+      following: false,
+    });
     expect(await unfollowUser(db.pool, jane.id, jake.username)).toMatchObject({ following: false });
-    const { rowCount } = await db.pool.query('SELECT 1 FROM follows WHERE followee_id = $1', [jake.id]);
+    const { rowCount } = await db.pool.query('SELECT 1 FROM follows WHERE followee_id = $1', [
+      jake.id,
+    ]);
     expect(rowCount).toBe(0);
   });
 
@@ -50,7 +72,9 @@ describe('followUser / unfollowUser', () => {
     const error = await rejection(followUser(db.pool, jake.id, jake.username));
     expect(error.status).toBe(422);
     expect(error.details).toEqual({ username: ['cannot follow yourself'] });
-    const { rowCount } = await db.pool.query('SELECT 1 FROM follows WHERE follower_id = $1', [jake.id]);
+    const { rowCount } = await db.pool.query('SELECT 1 FROM follows WHERE follower_id = $1', [
+      jake.id,
+    ]);
     expect(rowCount).toBe(0);
   });
 

@@ -1,7 +1,12 @@
 import { AppError } from '@roadmap/kit';
 import { createArticle, insertUser, withTransaction } from '../src';
 import { barrier, demoteAdminUnlessLast } from '../src/lessons/isolation';
-import { createMigratedDatabase, makeUser, unique, type MigratedDatabase } from './support/database';
+import {
+  createMigratedDatabase,
+  makeUser,
+  unique,
+  type MigratedDatabase,
+} from './support/database';
 
 let db: MigratedDatabase;
 beforeAll(async () => {
@@ -15,8 +20,17 @@ describe('withTransaction', () => {
   test('when every step succeeds, then all rows are committed and the result is returned', async () => {
     const name = unique('tx');
     const result = await withTransaction(db.pool, async (client) => {
-      const user = await insertUser(client, { email: `${name}@example.com`, username: name, passwordHash: null });
-      const article = await createArticle(client, user.id, { title: name, description: 'd', body: 'b', tagList: [name] });
+      const user = await insertUser(client, {
+        email: `${name}@example.com`,
+        username: name,
+        passwordHash: null,
+      });
+      const article = await createArticle(client, user.id, {
+        title: name,
+        description: 'd',
+        body: 'b',
+        tagList: [name],
+      });
       return article.slug;
     });
     expect(result).toBe(name);
@@ -30,12 +44,28 @@ describe('withTransaction', () => {
   test('when the last step of a multi-step write fails, then no partial rows remain (atomicity)', async () => {
     const name = unique('atomic');
     const failure = withTransaction(db.pool, async (client) => {
-      const user = await insertUser(client, { email: `${name}@example.com`, username: name, passwordHash: null });
-      await createArticle(client, user.id, { title: name, description: 'd', body: 'b', tagList: [name] });
+      const user = await insertUser(client, {
+        email: `${name}@example.com`,
+        username: name,
+        passwordHash: null,
+      });
+      await createArticle(client, user.id, {
+        title: name,
+        description: 'd',
+        body: 'b',
+        tagList: [name],
+      });
       // The third step breaks a constraint: the user and the article above must vanish too.
-      await insertUser(client, { email: `${name}@example.com`, username: `${name}-2`, passwordHash: null });
+      await insertUser(client, {
+        email: `${name}@example.com`,
+        username: `${name}-2`,
+        passwordHash: null,
+      });
     });
-    await expect(failure).rejects.toMatchObject({ status: 409, details: { email: ['has already been taken'] } });
+    await expect(failure).rejects.toMatchObject({
+      status: 409,
+      details: { email: ['has already been taken'] },
+    });
     const { rows } = await db.pool.query(
       `SELECT (SELECT count(*) FROM users WHERE username LIKE $1)::int AS users,
               (SELECT count(*) FROM articles WHERE slug = $2)::int AS articles,
@@ -61,9 +91,14 @@ describe('withTransaction', () => {
 describe('isolation levels: the last-admin race (write skew)', () => {
   async function twoAdmins() {
     await db.pool.query("UPDATE users SET role = 'user' WHERE role = 'admin'");
-    return [await makeUser(db.pool, 'adm', { role: 'admin' }), await makeUser(db.pool, 'adm', { role: 'admin' })];
+    return [
+      await makeUser(db.pool, 'adm', { role: 'admin' }),
+      await makeUser(db.pool, 'adm', { role: 'admin' }),
+    ];
   }
-  const admins = async () => (await db.pool.query("SELECT count(*)::int AS n FROM users WHERE role = 'admin'")).rows[0].n as number;
+  const admins = async () =>
+    (await db.pool.query("SELECT count(*)::int AS n FROM users WHERE role = 'admin'")).rows[0]
+      .n as number;
 
   test('when two admins demote each other under READ COMMITTED, then both succeed and no admin is left', async () => {
     const [a, b] = await twoAdmins();
@@ -85,7 +120,9 @@ describe('isolation levels: the last-admin race (write skew)', () => {
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.reason).toBeInstanceOf(AppError);
-    expect((rejected[0]!.reason as AppError).details).toEqual({ role: ['cannot demote the last admin'] });
+    expect((rejected[0]!.reason as AppError).details).toEqual({
+      role: ['cannot demote the last admin'],
+    });
     expect(await admins()).toBe(1);
   });
 });

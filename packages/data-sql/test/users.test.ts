@@ -8,7 +8,13 @@ import {
   setUserRole,
   updateUser,
 } from '../src';
-import { createMigratedDatabase, makeUser, rejection, unique, type MigratedDatabase } from './support/database';
+import {
+  createMigratedDatabase,
+  makeUser,
+  rejection,
+  unique,
+  type MigratedDatabase,
+} from './support/database';
 
 let db: MigratedDatabase;
 beforeAll(async () => {
@@ -21,18 +27,35 @@ afterAll(async () => {
 describe('insertUser', () => {
   test('when a user is inserted, then the stored row comes back with defaults', async () => {
     const name = unique('jake');
-    const user = await insertUser(db.pool, { email: `${name}@example.com`, username: name, passwordHash: 'h' });
-    expect(user).toMatchObject({ email: `${name}@example.com`, username: name, bio: null, image: null, role: 'user' });
+    const user = await insertUser(db.pool, {
+      email: `${name}@example.com`,
+      username: name,
+      passwordHash: 'h',
+    });
+    expect(user).toMatchObject({
+      email: `${name}@example.com`,
+      username: name,
+      bio: null,
+      image: null,
+      role: 'user',
+    });
     expect(user.id).toEqual(expect.any(Number));
     expect(user.createdAt).toBeInstanceOf(Date);
-    const { rows } = await db.pool.query('SELECT username, password_hash FROM users WHERE id = $1', [user.id]);
+    const { rows } = await db.pool.query(
+      'SELECT username, password_hash FROM users WHERE id = $1',
+      [user.id],
+    );
     expect(rows).toEqual([{ username: name, password_hash: 'h' }]);
   });
 
   test('when the email differs only in letter case, then a 409 names the email field', async () => {
     const user = await makeUser(db.pool);
     const error = await rejection(
-      insertUser(db.pool, { email: user.email.toUpperCase(), username: unique('other'), passwordHash: null }),
+      insertUser(db.pool, {
+        email: user.email.toUpperCase(),
+        username: unique('other'),
+        passwordHash: null,
+      }),
     );
     expect(error.status).toBe(409);
     expect(error.details).toEqual({ email: ['has already been taken'] });
@@ -41,7 +64,11 @@ describe('insertUser', () => {
   test('when the username differs only in letter case, then a 409 names the username field', async () => {
     const user = await makeUser(db.pool);
     const error = await rejection(
-      insertUser(db.pool, { email: `${unique('x')}@example.com`, username: user.username.toUpperCase(), passwordHash: null }),
+      insertUser(db.pool, {
+        email: `${unique('x')}@example.com`,
+        username: user.username.toUpperCase(),
+        passwordHash: null,
+      }),
     );
     expect(error.status).toBe(409);
     expect(error.details).toEqual({ username: ['has already been taken'] });
@@ -51,15 +78,27 @@ describe('insertUser', () => {
     const name = unique('bad');
     const badRole = await rejection(
       // Why `as never`: the type already forbids it; this proves the database refuses it too.
-      insertUser(db.pool, { email: `${name}@example.com`, username: name, passwordHash: null, role: 'root' as never }),
+      insertUser(db.pool, {
+        email: `${name}@example.com`,
+        username: name,
+        passwordHash: null,
+        role: 'root' as never,
+      }),
     );
     expect(badRole.status).toBe(422);
     expect(badRole.details).toEqual({ role: ['must be one of user, editor, admin'] });
     const emptyBio = await rejection(
-      insertUser(db.pool, { email: `${name}@example.com`, username: name, passwordHash: null, bio: '' }),
+      insertUser(db.pool, {
+        email: `${name}@example.com`,
+        username: name,
+        passwordHash: null,
+        bio: '',
+      }),
     );
     expect(emptyBio.details).toEqual({ bio: ["can't be empty (use null)"] });
-    const emptyEmail = await rejection(insertUser(db.pool, { email: 'nope', username: name, passwordHash: null }));
+    const emptyEmail = await rejection(
+      insertUser(db.pool, { email: 'nope', username: name, passwordHash: null }),
+    );
     expect(emptyEmail.details).toEqual({ email: ['is invalid'] });
     expect(await findUserByUsername(db.pool, name)).toBeNull();
   });
@@ -83,8 +122,16 @@ describe('finders', () => {
 describe('updateUser', () => {
   test('when some fields are given, then only those change and updatedAt moves', async () => {
     const user = await makeUser(db.pool, 'upd', { bio: 'old bio' });
-    const updated = await updateUser(db.pool, user.id, { bio: 'new bio', image: 'https://img/x.png' });
-    expect(updated).toMatchObject({ email: user.email, username: user.username, bio: 'new bio', image: 'https://img/x.png' });
+    const updated = await updateUser(db.pool, user.id, {
+      bio: 'new bio',
+      image: 'https://img/x.png',
+    });
+    expect(updated).toMatchObject({
+      email: user.email,
+      username: user.username,
+      bio: 'new bio',
+      image: 'https://img/x.png',
+    });
     expect(updated!.updatedAt.getTime()).toBeGreaterThanOrEqual(user.updatedAt.getTime());
   });
 
@@ -112,7 +159,10 @@ describe('roles', () => {
   test('when a role is set, then the user has it and countUsersWithRole counts it', async () => {
     const before = await countUsersWithRole(db.pool, 'editor');
     const user = await makeUser(db.pool);
-    expect(await setUserRole(db.pool, user.id, 'editor')).toMatchObject({ id: user.id, role: 'editor' });
+    expect(await setUserRole(db.pool, user.id, 'editor')).toMatchObject({
+      id: user.id,
+      role: 'editor',
+    });
     expect(await countUsersWithRole(db.pool, 'editor')).toBe(before + 1);
   });
 
@@ -127,7 +177,10 @@ describe('roles', () => {
 
 describe('listUsers', () => {
   test('when paging with a role filter, then the page and the total match the rows', async () => {
-    const admins = [await makeUser(db.pool, 'adm', { role: 'admin' }), await makeUser(db.pool, 'adm', { role: 'admin' })];
+    const admins = [
+      await makeUser(db.pool, 'adm', { role: 'admin' }),
+      await makeUser(db.pool, 'adm', { role: 'admin' }),
+    ];
     const all = await listUsers(db.pool, { role: 'admin', limit: 100 });
     expect(all.usersCount).toBe(await countUsersWithRole(db.pool, 'admin'));
     expect(all.users.map((u) => u.id)).toEqual(expect.arrayContaining(admins.map((u) => u.id)));

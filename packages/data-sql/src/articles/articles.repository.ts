@@ -128,12 +128,20 @@ function cleanTags(tags: string[] | undefined): string[] {
 }
 
 /** Makes sure every tag exists, then links them to the article in the given order. */
-async function setArticleTags(client: pg.PoolClient, articleId: number, tags: string[]): Promise<void> {
+async function setArticleTags(
+  client: pg.PoolClient,
+  articleId: number,
+  tags: string[],
+): Promise<void> {
   await query(client, 'DELETE FROM article_tags WHERE article_id = $1', [articleId]);
   if (tags.length === 0) return;
   // Why DO NOTHING and a second statement: two articles created at once with the same new tag
   // must both succeed; the loser of the insert race simply finds the winner's row.
-  await query(client, 'INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [tags]);
+  await query(
+    client,
+    'INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
+    [tags],
+  );
   await query(
     client,
     `INSERT INTO article_tags (article_id, tag_id, position)
@@ -173,7 +181,11 @@ export async function createArticle(db: Db, authorId: number, input: NewArticle)
 }
 
 /** The full article (with body), or null. */
-export async function findArticleBySlug(db: Db, slug: string, viewerId: number | null): Promise<Article | null> {
+export async function findArticleBySlug(
+  db: Db,
+  slug: string,
+  viewerId: number | null,
+): Promise<Article | null> {
   const { rows } = await query<ArticleRow>(
     db,
     `SELECT ${articleColumns('$2', true)}
@@ -189,7 +201,11 @@ export async function findArticleBySlug(db: Db, slug: string, viewerId: number |
  * Why build it instead of `($1 IS NULL OR …)`: each filter combination then gets a plan that
  * can use its index; catch-all predicates make the planner choose one plan for all of them.
  */
-function listWhere(filter: ListArticlesFilter): { where: string; values: unknown[]; countFrom: string } {
+function listWhere(filter: ListArticlesFilter): {
+  where: string;
+  values: unknown[];
+  countFrom: string;
+} {
   const clauses: string[] = [];
   const values: unknown[] = [];
   // Why a separate count source: with a single filter, the matching rows are exactly the rows of
@@ -204,7 +220,9 @@ function listWhere(filter: ListArticlesFilter): { where: string; values: unknown
   }
   if (filter.author !== undefined) {
     values.push(filter.author);
-    clauses.push(`a.author_id = (SELECT id FROM users WHERE lower(username) = lower($${values.length}))`);
+    clauses.push(
+      `a.author_id = (SELECT id FROM users WHERE lower(username) = lower($${values.length}))`,
+    );
     countSources.push(`articles a WHERE ${clauses[clauses.length - 1]!}`);
   }
   if (filter.favorited !== undefined) {
@@ -263,7 +281,12 @@ export async function feedArticles(
   page: PageOptions = {},
 ): Promise<ArticlePage> {
   const where = 'WHERE a.author_id IN (SELECT followee_id FROM follows WHERE follower_id = $1)';
-  return pageOf(db, { where, values: [viewerId], countFrom: `articles a ${where}` }, viewerId, page);
+  return pageOf(
+    db,
+    { where, values: [viewerId], countFrom: `articles a ${where}` },
+    viewerId,
+    page,
+  );
 }
 
 /**
@@ -288,9 +311,16 @@ export async function updateArticle(
     const row = current.rows[0];
     if (!row) return null;
     let slug = row.slug;
-    if (patch.title !== undefined && patch.title !== row.title && slugify(patch.title) !== row.slug) {
+    if (
+      patch.title !== undefined &&
+      patch.title !== row.title &&
+      slugify(patch.title) !== row.slug
+    ) {
       slug = slugify(patch.title);
-      const taken = await query(client, 'SELECT 1 FROM articles WHERE slug = $1 AND id <> $2', [slug, articleId]);
+      const taken = await query(client, 'SELECT 1 FROM articles WHERE slug = $1 AND id <> $2', [
+        slug,
+        articleId,
+      ]);
       if (taken.rowCount) slug = slugWithSuffix(patch.title);
     }
     await query(
@@ -304,7 +334,8 @@ export async function updateArticle(
         WHERE id = $1`,
       [articleId, slug, patch.title ?? null, patch.description ?? null, patch.body ?? null],
     );
-    if (patch.tagList !== undefined) await setArticleTags(client, articleId, cleanTags(patch.tagList));
+    if (patch.tagList !== undefined)
+      await setArticleTags(client, articleId, cleanTags(patch.tagList));
     return findArticleBySlug(client, slug, viewerId);
   });
 }
@@ -320,7 +351,11 @@ export async function deleteArticle(db: Db, articleId: number): Promise<boolean>
  * statement's transaction, so the count can never drift from the rows. Returns the article as
  * the user now sees it, or null when the slug does not exist.
  */
-export async function favoriteArticle(db: Db, userId: number, slug: string): Promise<Article | null> {
+export async function favoriteArticle(
+  db: Db,
+  userId: number,
+  slug: string,
+): Promise<Article | null> {
   await query(
     db,
     `INSERT INTO favorites (user_id, article_id)
@@ -332,7 +367,11 @@ export async function favoriteArticle(db: Db, userId: number, slug: string): Pro
 }
 
 /** Idempotent unfavorite; returns the article or null when the slug does not exist. */
-export async function unfavoriteArticle(db: Db, userId: number, slug: string): Promise<Article | null> {
+export async function unfavoriteArticle(
+  db: Db,
+  userId: number,
+  slug: string,
+): Promise<Article | null> {
   await query(
     db,
     'DELETE FROM favorites WHERE user_id = $1 AND article_id = (SELECT id FROM articles WHERE slug = $2)',

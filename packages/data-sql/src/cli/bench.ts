@@ -17,7 +17,10 @@ import { numberFlag } from './args';
 const print = (line = '') => process.stdout.write(`${line}\n`);
 const fmt = (ms: number) => ms.toFixed(2);
 
-async function timings(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+async function timings(
+  runs: number,
+  fn: () => Promise<unknown>,
+): Promise<{ p50: number; p95: number }> {
   for (let i = 0; i < Math.min(30, runs); i++) await fn(); // warm caches and plans
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -30,10 +33,16 @@ async function timings(runs: number, fn: () => Promise<unknown>): Promise<{ p50:
 }
 
 /** Point reads per second on one connection, with or without a statement name. */
-async function pointReads(client: pg.PoolClient, ctx: HotQueryContext, named: boolean, seconds: number): Promise<number> {
+async function pointReads(
+  client: pg.PoolClient,
+  ctx: HotQueryContext,
+  named: boolean,
+  seconds: number,
+): Promise<number> {
   const text = `SELECT a.id, a.slug, a.title, a.favorites_count, u.username
                   FROM articles a JOIN users u ON u.id = a.author_id WHERE a.slug = $1`;
-  const config = (slug: string) => (named ? { name: 'bench-article-by-slug', text, values: [slug] } : { text, values: [slug] });
+  const config = (slug: string) =>
+    named ? { name: 'bench-article-by-slug', text, values: [slug] } : { text, values: [slug] };
   const until = performance.now() + seconds * 1000;
   let n = 0;
   while (performance.now() < until) {
@@ -51,13 +60,18 @@ runMain(async () => {
   url.pathname = '/conduit_bench';
   await ensureDatabase(url.toString());
   await migrate(url.toString());
-  const pool = createPool(url.toString(), { statementTimeoutMs: 600_000, applicationName: 'data-sql-bench', max: 4 });
+  const pool = createPool(url.toString(), {
+    statementTimeoutMs: 600_000,
+    applicationName: 'data-sql-bench',
+    max: 4,
+  });
   try {
     print(`## Bench (scale ${scale}, ${runs} runs per query, node ${process.version})\n`);
     const seeded = await seedDatabase(pool, { scale });
     await pool.query('VACUUM ANALYZE');
     print('| table | rows |\n|---|---:|');
-    for (const [table, n] of Object.entries(seeded.rows)) print(`| ${table} | ${n.toLocaleString('en')} |`);
+    for (const [table, n] of Object.entries(seeded.rows))
+      print(`| ${table} | ${n.toLocaleString('en')} |`);
     print(
       `\nSeeding: ${seeded.totalRows.toLocaleString('en')} rows in ${(seeded.ms / 1000).toFixed(1)} s = ` +
         `**${seeded.rowsPerSecond.toLocaleString('en')} rows/s**\n`,
@@ -73,13 +87,23 @@ runMain(async () => {
       const t = await timings(runs, () => hot.run(pool, ctx));
       print(`| ${hot.name} | ${counter.count()} | ${fmt(t.p50)} | ${fmt(t.p95)} |`);
     }
-    const exact = await timings(runs, () => listArticles(pool, { limit: 20, countCap: null }, ctx.viewerId));
-    const exactTag = await timings(runs, () => listArticles(pool, { tag: ctx.tag, limit: 20, countCap: null }, ctx.viewerId));
+    const exact = await timings(runs, () =>
+      listArticles(pool, { limit: 20, countCap: null }, ctx.viewerId),
+    );
+    const exactTag = await timings(runs, () =>
+      listArticles(pool, { tag: ctx.tag, limit: 20, countCap: null }, ctx.viewerId),
+    );
     print(`| article list page, exact count(*) | 2 | ${fmt(exact.p50)} | ${fmt(exact.p95)} |`);
-    print(`| article list by tag, exact count(*) | 2 | ${fmt(exactTag.p50)} | ${fmt(exactTag.p95)} |`);
+    print(
+      `| article list by tag, exact count(*) | 2 | ${fmt(exactTag.p50)} | ${fmt(exactTag.p95)} |`,
+    );
 
     // The same hot queries with createPool({ preparedStatements: true }).
-    const prepared = createPool(url.toString(), { max: 4, preparedStatements: true, applicationName: 'data-sql-bench' });
+    const prepared = createPool(url.toString(), {
+      max: 4,
+      preparedStatements: true,
+      applicationName: 'data-sql-bench',
+    });
     try {
       print('\nWith `preparedStatements: true` (named statements):\n');
       print('| hot query | round trips | p50 ms | p95 ms |\n|---|---:|---:|---:|');

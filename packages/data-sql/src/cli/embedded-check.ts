@@ -15,8 +15,17 @@ runMain(async () => {
   const pool = createPool(db.url, { statementTimeoutMs: 30_000 });
   try {
     const migrations = (await migrate(db.url)).length;
-    const user = await insertUser(pool, { email: 'jake@example.com', username: 'jake', passwordHash: null });
-    await createArticle(pool, user.id, { title: 'Embedded', description: 'd', body: 'b', tagList: ['wasm'] });
+    const user = await insertUser(pool, {
+      email: 'jake@example.com',
+      username: 'jake',
+      passwordHash: null,
+    });
+    await createArticle(pool, user.id, {
+      title: 'Embedded',
+      description: 'd',
+      body: 'b',
+      tagList: ['wasm'],
+    });
     const page = await listArticles(pool, { tag: 'wasm' }, user.id);
     const version = (await pool.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v;
     process.stdout.write(

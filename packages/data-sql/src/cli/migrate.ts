@@ -14,6 +14,8 @@ runMain(async () => {
   const ran = await migrate(url, { direction, count, log: () => undefined });
   const verb = direction === 'up' ? 'applied' : 'rolled back';
   process.stdout.write(
-    ran.length === 0 ? `nothing to do (${direction})\n` : ran.map((m) => `${verb} ${m.name}\n`).join(''),
+    ran.length === 0
+      ? `nothing to do (${direction})\n`
+      : ran.map((m) => `${verb} ${m.name}\n`).join(''),
   );
 });

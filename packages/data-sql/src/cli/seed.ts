@@ -9,7 +9,8 @@ import { numberFlag } from './args';
 
 runMain(async () => {
   const config = loadDataSqlConfig();
-  if (config.NODE_ENV === 'production') throw new StartupError('db:seed replaces all data; refusing in production.');
+  if (config.NODE_ENV === 'production')
+    throw new StartupError('db:seed replaces all data; refusing in production.');
   const url = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   await ensureDatabase(url);
   await migrate(url);
@@ -21,7 +22,8 @@ runMain(async () => {
       seed: numberFlag('seed', 42),
       log,
     });
-    for (const [table, n] of Object.entries(result.rows)) process.stdout.write(`${table.padEnd(14)} ${n}\n`);
+    for (const [table, n] of Object.entries(result.rows))
+      process.stdout.write(`${table.padEnd(14)} ${n}\n`);
     process.stdout.write(
       `${result.totalRows} rows in ${(result.ms / 1000).toFixed(2)} s = ${result.rowsPerSecond.toLocaleString('en')} rows/s\n`,
     );

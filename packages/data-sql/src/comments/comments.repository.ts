@@ -68,7 +68,11 @@ export async function addComment(
 }
 
 /** Oldest first, each with its author's profile: one query for the whole thread. */
-export async function listComments(db: Db, articleId: number, viewerId: number | null): Promise<Comment[]> {
+export async function listComments(
+  db: Db,
+  articleId: number,
+  viewerId: number | null,
+): Promise<Comment[]> {
   const { rows } = await query<CommentRow>(
     db,
     `SELECT ${commentColumns('$2::int')}
@@ -80,7 +84,11 @@ export async function listComments(db: Db, articleId: number, viewerId: number |
   return rows.map(toComment);
 }
 
-export async function findCommentById(db: Db, id: number, viewerId: number | null = null): Promise<Comment | null> {
+export async function findCommentById(
+  db: Db,
+  id: number,
+  viewerId: number | null = null,
+): Promise<Comment | null> {
   const { rows } = await query<CommentRow>(
     db,
     `SELECT ${commentColumns('$2::int')} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,

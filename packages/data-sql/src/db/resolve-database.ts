@@ -60,11 +60,21 @@ export async function resolveDatabase(opts: ResolveOptions = {}): Promise<Resolv
   if (explicit) {
     await ensureDatabase(explicit);
     const u = new URL(explicit);
-    return { url: explicit, embedded: false, description: `PostgreSQL ${u.host}${u.pathname}`, close: noop };
+    return {
+      url: explicit,
+      embedded: false,
+      description: `PostgreSQL ${u.host}${u.pathname}`,
+      close: noop,
+    };
   }
   if (await portAnswers('127.0.0.1', 5432)) {
     await ensureDatabase(DEFAULT_DATABASE_URL);
-    return { url: DEFAULT_DATABASE_URL, embedded: false, description: 'PostgreSQL 127.0.0.1:5432/conduit', close: noop };
+    return {
+      url: DEFAULT_DATABASE_URL,
+      embedded: false,
+      description: 'PostgreSQL 127.0.0.1:5432/conduit',
+      close: noop,
+    };
   }
   return startEmbeddedPostgres(opts);
 }
@@ -76,7 +86,8 @@ export async function startEmbeddedPostgres(opts: ResolveOptions = {}): Promise<
   // dynamic import() would not run inside jest's CommonJS sandbox.)
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { PGlite } = require('@electric-sql/pglite') as typeof PgliteModule;
-  const { PGLiteSocketServer } = require('@electric-sql/pglite-socket') as typeof PgliteSocketModule;
+  const { PGLiteSocketServer } =
+    require('@electric-sql/pglite-socket') as typeof PgliteSocketModule;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const dataDir = opts.pgliteDataDir ?? process.env.PGLITE_DATA_DIR;
   const db = await PGlite.create(dataDir ? { dataDir } : {});

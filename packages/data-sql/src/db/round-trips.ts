@@ -22,7 +22,8 @@ export function countRoundTrips(pool: pg.Pool): {
   const db = Object.create(pool) as pg.Pool;
   const counted = (...args: unknown[]) => {
     const [first, second] = args;
-    const text = typeof first === 'string' ? first : String((first as { text?: string }).text ?? '');
+    const text =
+      typeof first === 'string' ? first : String((first as { text?: string }).text ?? '');
     recorded.push({ text, values: Array.isArray(second) ? (second as unknown[]) : [] });
     return (pool.query as (...a: unknown[]) => unknown).apply(pool, args);
   };

@@ -66,6 +66,9 @@ export async function withTransaction<T>(
  * For repository functions that write several rows: given the pool, open a transaction; given
  * a client, the caller already owns one (e.g. a service's withTransaction), so join it.
  */
-export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Db,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   return isPool(db) ? withTransaction(db, fn) : fn(db);
 }

@@ -44,7 +44,11 @@ export async function linkOAuthIdentity(
 }
 
 /** The user signed in as (provider, subject), or null when that identity is not linked yet. */
-export async function findUserByOAuthIdentity(db: Db, provider: string, subject: string): Promise<User | null> {
+export async function findUserByOAuthIdentity(
+  db: Db,
+  provider: string,
+  subject: string,
+): Promise<User | null> {
   const { rows } = await query<{ user_id: number }>(
     db,
     'SELECT user_id FROM oauth_identities WHERE provider = $1 AND subject = $2',
@@ -117,7 +121,10 @@ export async function insertRefreshToken(
   return toRefreshToken(rows[0]!);
 }
 
-export async function findRefreshTokenByHash(db: Db, tokenHash: string): Promise<RefreshToken | null> {
+export async function findRefreshTokenByHash(
+  db: Db,
+  tokenHash: string,
+): Promise<RefreshToken | null> {
   const { rows } = await query<RefreshTokenRow>(
     db,
     `SELECT t.*, f.user_id, f.revoked_at AS family_revoked_at
@@ -133,7 +140,11 @@ export async function findRefreshTokenByHash(db: Db, tokenHash: string): Promise
  * conditional UPDATE: two concurrent refreshes with the same token cannot both win, so a
  * stolen token replayed in parallel is still detected as reuse.
  */
-export async function markRefreshTokenUsed(db: Db, tokenId: string, replacedBy: string | null = null): Promise<boolean> {
+export async function markRefreshTokenUsed(
+  db: Db,
+  tokenId: string,
+  replacedBy: string | null = null,
+): Promise<boolean> {
   const { rowCount } = await query(
     db,
     'UPDATE refresh_tokens SET used_at = now(), replaced_by = $2 WHERE id = $1 AND used_at IS NULL',
@@ -143,7 +154,11 @@ export async function markRefreshTokenUsed(db: Db, tokenId: string, replacedBy: 
 }
 
 /** Revokes one family (e.g. reuse detected, or logout). Returns false if already revoked. */
-export async function revokeRefreshTokenFamily(db: Db, familyId: string, reason: string): Promise<boolean> {
+export async function revokeRefreshTokenFamily(
+  db: Db,
+  familyId: string,
+  reason: string,
+): Promise<boolean> {
   const { rowCount } = await query(
     db,
     'UPDATE refresh_token_families SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL',
@@ -153,7 +168,11 @@ export async function revokeRefreshTokenFamily(db: Db, familyId: string, reason:
 }
 
 /** Revokes every live family of a user ("log out everywhere"); returns how many. */
-export async function revokeUserRefreshTokenFamilies(db: Db, userId: number, reason: string): Promise<number> {
+export async function revokeUserRefreshTokenFamilies(
+  db: Db,
+  userId: number,
+  reason: string,
+): Promise<number> {
   const { rowCount } = await query(
     db,
     'UPDATE refresh_token_families SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL',

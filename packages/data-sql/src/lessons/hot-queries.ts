@@ -43,7 +43,7 @@ export const HOT_QUERIES: HotQuery[] = [
   {
     name: 'article list by author',
     index: 'articles_author_created_at_idx',
-    why: 'one author\'s articles, already newest first: no sort, stops after 20',
+    why: "one author's articles, already newest first: no sort, stops after 20",
     run: (db, c) => listArticles(db, { author: c.author, limit: 20 }, c.viewerId),
   },
   {
@@ -70,7 +70,7 @@ export const HOT_QUERIES: HotQuery[] = [
   {
     name: 'comments of an article',
     index: 'comments_article_created_at_idx',
-    why: 'one article\'s comments, already in display order',
+    why: "one article's comments, already in display order",
     run: (db, c) => listComments(db, c.articleId, c.viewerId),
   },
   {
@@ -123,7 +123,11 @@ export async function hotQueryContext(db: Db): Promise<HotQueryContext> {
 }
 
 /** The exact statements a hot query sends (captured by running it once). */
-export async function statementsOf(pool: pg.Pool, hot: HotQuery, ctx: HotQueryContext): Promise<RecordedStatement[]> {
+export async function statementsOf(
+  pool: pg.Pool,
+  hot: HotQuery,
+  ctx: HotQueryContext,
+): Promise<RecordedStatement[]> {
   const recorder = countRoundTrips(pool);
   await hot.run(recorder.db, ctx);
   return recorder.statements();
@@ -137,14 +141,21 @@ interface PlanNode {
 
 /** Every index name appearing anywhere in an EXPLAIN (FORMAT JSON) plan. */
 export function indexesInPlan(node: PlanNode): string[] {
-  return [...(node['Index Name'] ? [node['Index Name']] : []), ...(node.Plans ?? []).flatMap(indexesInPlan)];
+  return [
+    ...(node['Index Name'] ? [node['Index Name']] : []),
+    ...(node.Plans ?? []).flatMap(indexesInPlan),
+  ];
 }
 
 /** The indexes the planner picks for the statements of a hot query. */
 export async function indexesUsed(db: Db, statements: RecordedStatement[]): Promise<string[]> {
   const used = new Set<string>();
   for (const s of statements) {
-    const { rows } = await query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(db, `EXPLAIN (FORMAT JSON) ${s.text}`, s.values);
+    const { rows } = await query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+      db,
+      `EXPLAIN (FORMAT JSON) ${s.text}`,
+      s.values,
+    );
     for (const name of indexesInPlan(rows[0]!['QUERY PLAN'][0]!.Plan)) used.add(name);
   }
   return [...used];

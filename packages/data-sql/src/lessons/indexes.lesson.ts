@@ -16,10 +16,16 @@ interface Explained {
 async function explain(client: pg.PoolClient, text: string, values: unknown[]): Promise<Explained> {
   // Run twice and keep the second: the first run also pays for reading pages into the cache.
   await client.query(`EXPLAIN (ANALYZE) ${text}`, values);
-  const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${text}`, values);
+  const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, COSTS OFF) ${text}`,
+    values,
+  );
   const lines = rows.map((r) => r['QUERY PLAN']);
   const execution = lines.find((l) => l.startsWith('Execution Time'));
-  return { text: lines.join('\n'), executionMs: Number(/([\d.]+) ms/.exec(execution ?? '')?.[1] ?? NaN) };
+  return {
+    text: lines.join('\n'),
+    executionMs: Number(/([\d.]+) ms/.exec(execution ?? '')?.[1] ?? NaN),
+  };
 }
 
 /** DROP INDEX, or DROP CONSTRAINT when the index belongs to a primary key / unique constraint. */
@@ -28,7 +34,8 @@ async function dropIndex(client: pg.PoolClient, index: string): Promise<void> {
     "SELECT conrelid::regclass::text AS tbl FROM pg_constraint WHERE conname = $1 AND contype IN ('p', 'u')",
     [index],
   );
-  if (owner.rows[0]) await client.query(`ALTER TABLE ${owner.rows[0].tbl} DROP CONSTRAINT ${index}`);
+  if (owner.rows[0])
+    await client.query(`ALTER TABLE ${owner.rows[0].tbl} DROP CONSTRAINT ${index}`);
   else await client.query(`DROP INDEX ${index}`);
 }
 
@@ -46,10 +53,13 @@ runMain(async () => {
       const statements = await statementsOf(lesson.pool, hot, ctx);
       // The statement whose plan uses the index (list queries send a page and a count).
       let target = statements[0]!;
-      for (const s of statements) if ((await indexesUsed(lesson.pool, [s])).includes(hot.index)) target = s;
+      for (const s of statements)
+        if ((await indexesUsed(lesson.pool, [s])).includes(hot.index)) target = s;
       print(`=== ${hot.name} — index ${hot.index}`);
       print(`    why: ${hot.why}`);
-      const withIndex = await withTransaction(lesson.pool, (c) => explain(c, target.text, target.values));
+      const withIndex = await withTransaction(lesson.pool, (c) =>
+        explain(c, target.text, target.values),
+      );
       print(`--- with the index:\n${indent(withIndex.text)}`);
       let without: Explained | undefined;
       await withTransaction(lesson.pool, async (client) => {
@@ -66,8 +76,11 @@ runMain(async () => {
     await lesson.close();
   }
   print('Summary (execution time of the statement that uses the index):');
-  print(`${'query'.padEnd(42)} ${'index'.padEnd(32)} ${'with'.padStart(10)} ${'without'.padStart(10)}`);
-  for (const [name, index, a, b] of summary) print(`${name.padEnd(42)} ${index.padEnd(32)} ${a.padStart(10)} ${b.padStart(10)}`);
+  print(
+    `${'query'.padEnd(42)} ${'index'.padEnd(32)} ${'with'.padStart(10)} ${'without'.padStart(10)}`,
+  );
+  for (const [name, index, a, b] of summary)
+    print(`${name.padEnd(42)} ${index.padEnd(32)} ${a.padStart(10)} ${b.padStart(10)}`);
 });
 
 /** Thrown to end a transaction with ROLLBACK on purpose. */

@@ -22,10 +22,17 @@ export async function demoteAdminUnlessLast(
   await withTransaction(
     pool,
     async (client) => {
-      const { rows } = await query<{ n: number }>(client, "SELECT count(*)::int AS n FROM users WHERE role = 'admin'");
+      const { rows } = await query<{ n: number }>(
+        client,
+        "SELECT count(*)::int AS n FROM users WHERE role = 'admin'",
+      );
       if ((rows[0]?.n ?? 0) <= 1) throw AppError.conflict('role', 'cannot demote the last admin');
       await afterCheck();
-      await query(client, "UPDATE users SET role = 'user', updated_at = now() WHERE id = $1 AND role = 'admin'", [userId]);
+      await query(
+        client,
+        "UPDATE users SET role = 'user', updated_at = now() WHERE id = $1 AND role = 'admin'",
+        [userId],
+      );
     },
     { isolationLevel, retries: isolationLevel === 'SERIALIZABLE' ? 3 : 0 },
   );

@@ -20,8 +20,12 @@ export async function openLessonDatabase(opts: { scale?: number } = {}): Promise
   url.pathname = '/conduit_lessons';
   await ensureDatabase(url.toString());
   await migrate(url.toString());
-  const pool = createPool(url.toString(), { statementTimeoutMs: 600_000, applicationName: 'data-sql-lesson' });
-  const seeded = opts.scale === undefined ? undefined : await seedDatabase(pool, { scale: opts.scale });
+  const pool = createPool(url.toString(), {
+    statementTimeoutMs: 600_000,
+    applicationName: 'data-sql-lesson',
+  });
+  const seeded =
+    opts.scale === undefined ? undefined : await seedDatabase(pool, { scale: opts.scale });
   return { pool, url: url.toString(), seeded, close: () => pool.end() };
 }
 

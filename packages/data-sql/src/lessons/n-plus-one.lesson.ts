@@ -32,8 +32,12 @@ runMain(async () => {
       times.sort((a, b) => a - b);
       print(`${name.padEnd(30)} ${String(trips).padStart(12)} ${ms(times[15]!).padStart(12)}`);
     }
-    print('\nEvery round trip pays the client–server latency once: small on localhost, 0.5–1 ms across a');
-    print('network or cloud zone. The naive way multiplies it by the page size; the other two do not.');
+    print(
+      '\nEvery round trip pays the client–server latency once: small on localhost, 0.5–1 ms across a',
+    );
+    print(
+      'network or cloud zone. The naive way multiplies it by the page size; the other two do not.',
+    );
   } finally {
     await lesson.close();
   }

@@ -41,7 +41,13 @@ function assemble(
     favorited,
     favoritesCount: a.favorites_count,
     authorId: a.author_id,
-    author: { id: author.id, username: author.username, bio: author.bio, image: author.image, following },
+    author: {
+      id: author.id,
+      username: author.username,
+      bio: author.bio,
+      image: author.image,
+      following,
+    },
   };
 }
 
@@ -51,24 +57,43 @@ function assemble(
  * 20 articles → 1 + 20 × 4 = 81 round trips. Each is fast; together they add up, and every
  * one pays the network latency.
  */
-export async function articlePageNaive(db: Db, viewerId: number | null, limit = 20): Promise<ArticleSummary[]> {
+export async function articlePageNaive(
+  db: Db,
+  viewerId: number | null,
+  limit = 20,
+): Promise<ArticleSummary[]> {
   const page = await query<PageRow>(db, PAGE_SQL, [limit]);
   const articles: ArticleSummary[] = [];
   for (const a of page.rows) {
-    const author = await query<AuthorRow>(db, 'SELECT id, username, bio, image FROM users WHERE id = $1', [a.author_id]);
+    const author = await query<AuthorRow>(
+      db,
+      'SELECT id, username, bio, image FROM users WHERE id = $1',
+      [a.author_id],
+    );
     const tags = await query<{ name: string }>(
       db,
       `SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
         WHERE at.article_id = $1 ORDER BY at.position, t.name`,
       [a.id],
     );
-    const favorited = await query(db, 'SELECT 1 FROM favorites WHERE user_id = $1 AND article_id = $2', [viewerId, a.id]);
-    const following = await query(db, 'SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2', [
-      viewerId,
-      a.author_id,
-    ]);
+    const favorited = await query(
+      db,
+      'SELECT 1 FROM favorites WHERE user_id = $1 AND article_id = $2',
+      [viewerId, a.id],
+    );
+    const following = await query(
+      db,
+      'SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2',
+      [viewerId, a.author_id],
+    );
     articles.push(
-      assemble(a, author.rows[0]!, tags.rows.map((t) => t.name), (favorited.rowCount ?? 0) > 0, (following.rowCount ?? 0) > 0),
+      assemble(
+        a,
+        author.rows[0]!,
+        tags.rows.map((t) => t.name),
+        (favorited.rowCount ?? 0) > 0,
+        (following.rowCount ?? 0) > 0,
+      ),
     );
   }
   return articles;
@@ -79,22 +104,29 @@ export async function articlePageNaive(db: Db, viewerId: number | null, limit = 
  * per *relation* for all articles at once with `= ANY($1)`, sent together. Always 5 round trips
  * (2 rounds of latency), whatever the page size.
  */
-export async function articlePageBatched(db: Db, viewerId: number | null, limit = 20): Promise<ArticleSummary[]> {
+export async function articlePageBatched(
+  db: Db,
+  viewerId: number | null,
+  limit = 20,
+): Promise<ArticleSummary[]> {
   const page = await query<PageRow>(db, PAGE_SQL, [limit]);
   const ids = page.rows.map((a) => a.id);
   const authorIds = [...new Set(page.rows.map((a) => a.author_id))];
   const [authors, tags, favorites, follows] = await Promise.all([
-    query<AuthorRow>(db, 'SELECT id, username, bio, image FROM users WHERE id = ANY($1::int[])', [authorIds]),
+    query<AuthorRow>(db, 'SELECT id, username, bio, image FROM users WHERE id = ANY($1::int[])', [
+      authorIds,
+    ]),
     query<{ article_id: number; name: string }>(
       db,
       `SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
         WHERE at.article_id = ANY($1::int[]) ORDER BY at.article_id, at.position, t.name`,
       [ids],
     ),
-    query<{ article_id: number }>(db, 'SELECT article_id FROM favorites WHERE user_id = $1 AND article_id = ANY($2::int[])', [
-      viewerId,
-      ids,
-    ]),
+    query<{ article_id: number }>(
+      db,
+      'SELECT article_id FROM favorites WHERE user_id = $1 AND article_id = ANY($2::int[])',
+      [viewerId, ids],
+    ),
     query<{ followee_id: number }>(
       db,
       'SELECT followee_id FROM follows WHERE follower_id = $1 AND followee_id = ANY($2::int[])',
@@ -103,10 +135,17 @@ export async function articlePageBatched(db: Db, viewerId: number | null, limit 
   ]);
   const authorById = new Map(authors.rows.map((u) => [u.id, u]));
   const tagsByArticle = new Map<number, string[]>();
-  for (const t of tags.rows) tagsByArticle.set(t.article_id, [...(tagsByArticle.get(t.article_id) ?? []), t.name]);
+  for (const t of tags.rows)
+    tagsByArticle.set(t.article_id, [...(tagsByArticle.get(t.article_id) ?? []), t.name]);
   const favorited = new Set(favorites.rows.map((f) => f.article_id));
   const following = new Set(follows.rows.map((f) => f.followee_id));
   return page.rows.map((a) =>
-    assemble(a, authorById.get(a.author_id)!, tagsByArticle.get(a.id) ?? [], favorited.has(a.id), following.has(a.author_id)),
+    assemble(
+      a,
+      authorById.get(a.author_id)!,
+      tagsByArticle.get(a.id) ?? [],
+      favorited.has(a.id),
+      following.has(a.author_id),
+    ),
   );
 }

@@ -12,10 +12,16 @@ runMain(async () => {
     print(`   final n = ${naive} (expected 20): ${20 - naive} increments were lost.\n`);
     print('2. favorites_count: 40 users favorite one article at once, then 20 of them unfavorite.');
     const result = await concurrentFavorites(lesson.pool, 40, label);
-    print(`   stored favorites_count = ${result.stored}, rows in favorites = ${result.real}, expected ${result.expected}.`);
-    print('   The trigger runs "SET favorites_count = favorites_count + 1" inside each writer\'s transaction;');
+    print(
+      `   stored favorites_count = ${result.stored}, rows in favorites = ${result.real}, expected ${result.expected}.`,
+    );
+    print(
+      '   The trigger runs "SET favorites_count = favorites_count + 1" inside each writer\'s transaction;',
+    );
     print('   the row lock makes concurrent increments queue, so none is lost.\n');
-    print(`3. Invariant over the whole database: ${await favoritesCountMismatches(lesson.pool)} articles whose count is wrong.`);
+    print(
+      `3. Invariant over the whole database: ${await favoritesCountMismatches(lesson.pool)} articles whose count is wrong.`,
+    );
   } finally {
     await lesson.close();
   }

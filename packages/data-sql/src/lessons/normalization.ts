@@ -24,12 +24,22 @@ export async function favoritesCountMismatches(db: pg.Pool): Promise<number> {
 export async function concurrentFavorites(pool: pg.Pool, n: number, label: string) {
   const users = await Promise.all(
     Array.from({ length: n }, (_, i) =>
-      insertUser(pool, { email: `${label}-${i}@example.com`, username: `${label}_${i}`, passwordHash: null }),
+      insertUser(pool, {
+        email: `${label}-${i}@example.com`,
+        username: `${label}_${i}`,
+        passwordHash: null,
+      }),
     ),
   );
-  const article = await createArticle(pool, users[0]!.id, { title: `${label} popular`, description: 'd', body: 'b' });
+  const article = await createArticle(pool, users[0]!.id, {
+    title: `${label} popular`,
+    description: 'd',
+    body: 'b',
+  });
   await Promise.all(users.map((u) => favoriteArticle(pool, u.id, article.slug)));
-  await Promise.all(users.filter((_, i) => i % 2 === 0).map((u) => unfavoriteArticle(pool, u.id, article.slug)));
+  await Promise.all(
+    users.filter((_, i) => i % 2 === 0).map((u) => unfavoriteArticle(pool, u.id, article.slug)),
+  );
   const { rows } = await query<{ stored: number; real: number }>(
     pool,
     `SELECT favorites_count AS stored, (SELECT count(*)::int FROM favorites WHERE article_id = $1) AS real
@@ -41,20 +51,27 @@ export async function concurrentFavorites(pool: pg.Pool, n: number, label: strin
 
 /** The mistake the trigger avoids: read the count, add one in the application, write it back. */
 export async function naiveCounter(pool: pg.Pool, writers: number): Promise<number> {
-  await pool.query('CREATE TABLE IF NOT EXISTS lesson_naive_counter (id int PRIMARY KEY, n int NOT NULL)');
-  await pool.query('INSERT INTO lesson_naive_counter VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0');
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS lesson_naive_counter (id int PRIMARY KEY, n int NOT NULL)',
+  );
+  await pool.query(
+    'INSERT INTO lesson_naive_counter VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0',
+  );
   await Promise.all(
     Array.from({ length: writers }, () =>
       withTransaction(pool, async (client) => {
-        const { rows } = await client.query<{ n: number }>('SELECT n FROM lesson_naive_counter WHERE id = 1');
+        const { rows } = await client.query<{ n: number }>(
+          'SELECT n FROM lesson_naive_counter WHERE id = 1',
+        );
         // Between this read and the write below, other writers read the same old value.
         await new Promise((resolve) => setTimeout(resolve, 5));
         await client.query('UPDATE lesson_naive_counter SET n = $1 WHERE id = 1', [rows[0]!.n + 1]);
       }),
     ),
   );
-  const { rows } = await pool.query<{ n: number }>('SELECT n FROM lesson_naive_counter WHERE id = 1');
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT n FROM lesson_naive_counter WHERE id = 1',
+  );
   await pool.query('DROP TABLE lesson_naive_counter');
   return rows[0]!.n;
 }
-

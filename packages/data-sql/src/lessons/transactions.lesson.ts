@@ -12,9 +12,17 @@ import { openLessonDatabase, print } from './lesson-db';
 
 /** Sign-up that also publishes a first article, then fails on a third step (a taken email). */
 async function signUpWithArticle(db: pg.Pool | pg.PoolClient, name: string): Promise<void> {
-  const user = await insertUser(db, { email: `${name}@example.com`, username: name, passwordHash: null });
+  const user = await insertUser(db, {
+    email: `${name}@example.com`,
+    username: name,
+    passwordHash: null,
+  });
   await createArticle(db, user.id, { title: `Hello from ${name}`, description: 'd', body: 'b' });
-  await insertUser(db, { email: `${name}@example.com`, username: `${name}_again`, passwordHash: null });
+  await insertUser(db, {
+    email: `${name}@example.com`,
+    username: `${name}_again`,
+    passwordHash: null,
+  });
 }
 
 async function leftovers(pool: pg.Pool, name: string): Promise<string> {
@@ -45,22 +53,39 @@ runMain(async () => {
     );
     print(`   → ${await leftovers(pool, b)} (all or nothing).\n`);
 
-    print('3. Isolation: two admins demote each other at the same moment; the rule is "keep ≥ 1 admin".');
+    print(
+      '3. Isolation: two admins demote each other at the same moment; the rule is "keep ≥ 1 admin".',
+    );
     for (const level of ['READ COMMITTED', 'SERIALIZABLE'] as const) {
       await pool.query("UPDATE users SET role = 'user' WHERE role = 'admin'");
       const ids = await Promise.all(
         [1, 2].map(async () => {
           const name = `adm_${randomBytes(3).toString('hex')}`;
-          return (await insertUser(pool, { email: `${name}@example.com`, username: name, passwordHash: null, role: 'admin' })).id;
+          return (
+            await insertUser(pool, {
+              email: `${name}@example.com`,
+              username: name,
+              passwordHash: null,
+              role: 'admin',
+            })
+          ).id;
         }),
       );
       const bothChecked = barrier(2);
-      const results = await Promise.allSettled(ids.map((id) => demoteAdminUnlessLast(pool, id, level, bothChecked)));
-      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE role = 'admin'");
-      const outcome = results.map((r) => (r.status === 'fulfilled' ? 'demoted' : `refused (${failure(r.reason)})`));
+      const results = await Promise.allSettled(
+        ids.map((id) => demoteAdminUnlessLast(pool, id, level, bothChecked)),
+      );
+      const { rows } = await pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM users WHERE role = 'admin'",
+      );
+      const outcome = results.map((r) =>
+        r.status === 'fulfilled' ? 'demoted' : `refused (${failure(r.reason)})`,
+      );
       print(`   ${level.padEnd(15)} → ${outcome.join(', ')}; admins left: ${rows[0]!.n}`);
     }
-    print('   READ COMMITTED lets both read "2 admins" and both write: write skew. SERIALIZABLE aborts one');
+    print(
+      '   READ COMMITTED lets both read "2 admins" and both write: write skew. SERIALIZABLE aborts one',
+    );
     print('   (40001); withTransaction retries it, the retry reads "1 admin" and refuses.');
   } finally {
     await lesson.close();

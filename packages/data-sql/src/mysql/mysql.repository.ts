@@ -2,7 +2,13 @@
 // so the two can be read side by side. Same plain objects out; the dialect stays in here.
 import { AppError } from '@roadmap/kit';
 import mysql from 'mysql2/promise';
-import type { Article, ArticlePage, ArticleSummary, ListArticlesFilter, NewArticle } from '../articles/articles.repository';
+import type {
+  Article,
+  ArticlePage,
+  ArticleSummary,
+  ListArticlesFilter,
+  NewArticle,
+} from '../articles/articles.repository';
 import { slugify, slugWithSuffix } from '../articles/slug';
 import type { Comment } from '../comments/comments.repository';
 import type { Profile } from '../profiles/profiles.repository';
@@ -45,7 +51,14 @@ const KEY_FIELDS: Record<string, string> = {
   articles_slug_key: 'slug',
   tags_name_key: 'tagList',
 };
-const PARENTS: Record<string, string> = { article: 'article', author: 'user', user: 'user', follower: 'user', followee: 'user', tag: 'tag' };
+const PARENTS: Record<string, string> = {
+  article: 'article',
+  author: 'user',
+  user: 'user',
+  follower: 'user',
+  followee: 'user',
+  tag: 'tag',
+};
 
 /** The mysql2 twin of mapPgError: errno instead of SQLSTATE, names parsed from the message. */
 export function mapMysqlError(err: unknown): AppError {
@@ -60,7 +73,13 @@ export function mapMysqlError(err: unknown): AppError {
     case 1452: {
       const fk = /CONSTRAINT `(\w+)`/.exec(message)?.[1] ?? '';
       const parent = /_(\w+?)_fkey$/.exec(fk)?.[1] ?? '';
-      return new AppError({ code: 'not_found', status: 404, message: 'not found', field: PARENTS[parent] ?? 'resource', cause: err });
+      return new AppError({
+        code: 'not_found',
+        status: 404,
+        message: 'not found',
+        field: PARENTS[parent] ?? 'resource',
+        cause: err,
+      });
     }
     case 1451:
       return AppError.conflict('resource', 'is still in use', err);
@@ -68,16 +87,31 @@ export function mapMysqlError(err: unknown): AppError {
     case 3819: {
       // MySQL 8
       const constraint = /constraint [`']?(?:\w+\.)?(\w+)[`']?/i.exec(message)?.[1] ?? '';
-      if (constraint === 'follows_not_self') return AppError.validation({ username: ['cannot follow yourself'] }, err);
+      if (constraint === 'follows_not_self')
+        return AppError.validation({ username: ['cannot follow yourself'] }, err);
       const field = constraint.replace(/^[a-z]+_/, '').replace(/_check$/, '') || 'body';
       return AppError.validation({ [field]: ['is invalid'] }, err);
     }
     case 1969: // MariaDB max_statement_time
     case 3024: // MySQL max_execution_time
-      return new AppError({ code: 'db_timeout', status: 503, message: 'database timed out', cause: err });
+      return new AppError({
+        code: 'db_timeout',
+        status: 503,
+        message: 'database timed out',
+        cause: err,
+      });
     default:
-      if (['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ECONNRESET'].includes(e.code ?? '')) {
-        return new AppError({ code: 'db_unavailable', status: 503, message: 'database unavailable', cause: err });
+      if (
+        ['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ECONNRESET'].includes(
+          e.code ?? '',
+        )
+      ) {
+        return new AppError({
+          code: 'db_unavailable',
+          status: 503,
+          message: 'database unavailable',
+          cause: err,
+        });
       }
       return AppError.internal(err);
   }
@@ -94,7 +128,11 @@ async function q<T extends Row>(db: MysqlDb, sql: string, values: unknown[] = []
   }
 }
 
-async function exec(db: MysqlDb, sql: string, values: unknown[] = []): Promise<mysql.ResultSetHeader> {
+async function exec(
+  db: MysqlDb,
+  sql: string,
+  values: unknown[] = [],
+): Promise<mysql.ResultSetHeader> {
   try {
     const [result] = await db.query<mysql.ResultSetHeader>(sql, values);
     return result;
@@ -120,7 +158,14 @@ export async function insertUser(db: MysqlDb, user: NewUser): Promise<User> {
   const result = await exec(
     db,
     'INSERT INTO users (email, username, password_hash, bio, image, role) VALUES (?, ?, ?, ?, ?, ?)',
-    [user.email, user.username, user.passwordHash, user.bio ?? null, user.image ?? null, user.role ?? 'user'],
+    [
+      user.email,
+      user.username,
+      user.passwordHash,
+      user.bio ?? null,
+      user.image ?? null,
+      user.role ?? 'user',
+    ],
   );
   const rows = await q(db, 'SELECT * FROM users WHERE id = ?', [result.insertId]);
   return toUser(rows[0]!);
@@ -132,7 +177,11 @@ export async function findUserByEmail(db: MysqlDb, email: string): Promise<User 
   return rows[0] ? toUser(rows[0]) : null;
 }
 
-export async function findProfile(db: MysqlDb, username: string, viewerId: number | null): Promise<Profile | null> {
+export async function findProfile(
+  db: MysqlDb,
+  username: string,
+  viewerId: number | null,
+): Promise<Profile | null> {
   const rows = await q(
     db,
     `SELECT u.id, u.username, u.bio, u.image,
@@ -142,11 +191,23 @@ export async function findProfile(db: MysqlDb, username: string, viewerId: numbe
   );
   const r = rows[0];
   // Booleans: MySQL has none; EXISTS yields 0 or 1.
-  return r ? { id: r.id as number, username: r.username as string, bio: r.bio as string | null, image: r.image as string | null, following: r.following === 1 } : null;
+  return r
+    ? {
+        id: r.id as number,
+        username: r.username as string,
+        bio: r.bio as string | null,
+        image: r.image as string | null,
+        following: r.following === 1,
+      }
+    : null;
 }
 
 /** INSERT IGNORE would also hide other errors (bad data becomes a warning); the no-op upsert only skips duplicates. */
-export async function followUser(db: MysqlDb, followerId: number, username: string): Promise<Profile | null> {
+export async function followUser(
+  db: MysqlDb,
+  followerId: number,
+  username: string,
+): Promise<Profile | null> {
   await exec(
     db,
     `INSERT INTO follows (follower_id, followee_id)
@@ -168,7 +229,10 @@ function articleColumns(withBody: boolean): string {
 
 function toSummary(r: Row): ArticleSummary {
   // JSON: MariaDB returns JSON as text, MySQL 8 as a parsed value; accept both.
-  const tags = typeof r.tag_list === 'string' ? (JSON.parse(r.tag_list) as string[]) : ((r.tag_list as string[] | null) ?? []);
+  const tags =
+    typeof r.tag_list === 'string'
+      ? (JSON.parse(r.tag_list) as string[])
+      : ((r.tag_list as string[] | null) ?? []);
   return {
     id: r.id as number,
     slug: r.slug as string,
@@ -190,7 +254,11 @@ function toSummary(r: Row): ArticleSummary {
   };
 }
 
-export async function findArticleBySlug(db: MysqlDb, slug: string, viewerId: number | null): Promise<Article | null> {
+export async function findArticleBySlug(
+  db: MysqlDb,
+  slug: string,
+  viewerId: number | null,
+): Promise<Article | null> {
   const rows = await q(
     db,
     `SELECT ${articleColumns(true)} FROM articles a JOIN users u ON u.id = a.author_id WHERE a.slug = ?`,
@@ -204,7 +272,11 @@ export async function findArticleBySlug(db: MysqlDb, slug: string, viewerId: num
  * does not abort a MySQL transaction, so catching the duplicate-key error and retrying is fine
  * here, where PostgreSQL needs ON CONFLICT DO NOTHING (or a savepoint).
  */
-export async function createArticle(pool: mysql.Pool, authorId: number, input: NewArticle): Promise<Article> {
+export async function createArticle(
+  pool: mysql.Pool,
+  authorId: number,
+  input: NewArticle,
+): Promise<Article> {
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();
@@ -226,11 +298,15 @@ export async function createArticle(pool: mysql.Pool, authorId: number, input: N
     const tags = [...new Set((input.tagList ?? []).map((t) => t.trim()).filter(Boolean))];
     if (tags.length) {
       // Multi-row VALUES: mysql2 expands a nested array bound to a single "?".
-      await exec(conn, 'INSERT INTO tags (name) VALUES ? ON DUPLICATE KEY UPDATE name = name', [tags.map((t) => [t])]);
+      await exec(conn, 'INSERT INTO tags (name) VALUES ? ON DUPLICATE KEY UPDATE name = name', [
+        tags.map((t) => [t]),
+      ]);
       const ids = await q(conn, 'SELECT id, name FROM tags WHERE name IN (?)', [tags]);
       const idOf = new Map(ids.map((r) => [(r.name as string).toLowerCase(), r.id as number]));
       const links = tags.map((t, i) => [articleId, idOf.get(t.toLowerCase()), i + 1]);
-      await exec(conn, 'INSERT IGNORE INTO article_tags (article_id, tag_id, position) VALUES ?', [links]);
+      await exec(conn, 'INSERT IGNORE INTO article_tags (article_id, tag_id, position) VALUES ?', [
+        links,
+      ]);
     }
     await conn.commit();
     return (await findArticleBySlug(pool, slug, authorId))!;
@@ -242,11 +318,17 @@ export async function createArticle(pool: mysql.Pool, authorId: number, input: N
   }
 }
 
-export async function listArticles(db: MysqlDb, filter: ListArticlesFilter, viewerId: number | null): Promise<ArticlePage> {
+export async function listArticles(
+  db: MysqlDb,
+  filter: ListArticlesFilter,
+  viewerId: number | null,
+): Promise<ArticlePage> {
   const clauses: string[] = [];
   const values: unknown[] = [];
   if (filter.tag !== undefined) {
-    clauses.push('a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?)');
+    clauses.push(
+      'a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?)',
+    );
     values.push(filter.tag);
   }
   if (filter.author !== undefined) {
@@ -254,7 +336,9 @@ export async function listArticles(db: MysqlDb, filter: ListArticlesFilter, view
     values.push(filter.author);
   }
   if (filter.favorited !== undefined) {
-    clauses.push('a.id IN (SELECT fv.article_id FROM favorites fv JOIN users fu ON fu.id = fv.user_id WHERE fu.username = ?)');
+    clauses.push(
+      'a.id IN (SELECT fv.article_id FROM favorites fv JOIN users fu ON fu.id = fv.user_id WHERE fu.username = ?)',
+    );
     values.push(filter.favorited);
   }
   const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
@@ -276,35 +360,54 @@ export async function listArticles(db: MysqlDb, filter: ListArticlesFilter, view
  * `articles`, and MySQL forbids a trigger to modify a table the invoking statement reads
  * ("Can't update table 'articles' in stored function/trigger").
  */
-export async function favoriteArticle(db: MysqlDb, userId: number, slug: string): Promise<Article | null> {
+export async function favoriteArticle(
+  db: MysqlDb,
+  userId: number,
+  slug: string,
+): Promise<Article | null> {
   const found = await q(db, 'SELECT id FROM articles WHERE slug = ?', [slug]);
   if (!found[0]) return null;
-  await exec(db, 'INSERT INTO favorites (user_id, article_id) VALUES (?, ?) ON DUPLICATE KEY UPDATE user_id = user_id', [
+  await exec(
+    db,
+    'INSERT INTO favorites (user_id, article_id) VALUES (?, ?) ON DUPLICATE KEY UPDATE user_id = user_id',
+    [userId, found[0].id],
+  );
+  return findArticleBySlug(db, slug, userId);
+}
+
+export async function unfavoriteArticle(
+  db: MysqlDb,
+  userId: number,
+  slug: string,
+): Promise<Article | null> {
+  // Same trigger rule as favoriteArticle: find the id first, then touch favorites alone.
+  const found = await q(db, 'SELECT id FROM articles WHERE slug = ?', [slug]);
+  if (!found[0]) return null;
+  await exec(db, 'DELETE FROM favorites WHERE user_id = ? AND article_id = ?', [
     userId,
     found[0].id,
   ]);
   return findArticleBySlug(db, slug, userId);
 }
 
-export async function unfavoriteArticle(db: MysqlDb, userId: number, slug: string): Promise<Article | null> {
-  // Same trigger rule as favoriteArticle: find the id first, then touch favorites alone.
-  const found = await q(db, 'SELECT id FROM articles WHERE slug = ?', [slug]);
-  if (!found[0]) return null;
-  await exec(db, 'DELETE FROM favorites WHERE user_id = ? AND article_id = ?', [userId, found[0].id]);
-  return findArticleBySlug(db, slug, userId);
-}
-
-export async function addComment(db: MysqlDb, input: { articleId: number; authorId: number; body: string }): Promise<Comment> {
-  const result = await exec(db, 'INSERT INTO comments (article_id, author_id, body) VALUES (?, ?, ?)', [
-    input.articleId,
-    input.authorId,
-    input.body,
-  ]);
+export async function addComment(
+  db: MysqlDb,
+  input: { articleId: number; authorId: number; body: string },
+): Promise<Comment> {
+  const result = await exec(
+    db,
+    'INSERT INTO comments (article_id, author_id, body) VALUES (?, ?, ?)',
+    [input.articleId, input.authorId, input.body],
+  );
   const comments = await listComments(db, input.articleId, input.authorId);
   return comments.find((c) => c.id === result.insertId)!;
 }
 
-export async function listComments(db: MysqlDb, articleId: number, viewerId: number | null): Promise<Comment[]> {
+export async function listComments(
+  db: MysqlDb,
+  articleId: number,
+  viewerId: number | null,
+): Promise<Comment[]> {
   const rows = await q(
     db,
     `SELECT c.id, c.body, c.article_id, c.author_id, c.created_at, c.updated_at, u.username, u.bio, u.image,

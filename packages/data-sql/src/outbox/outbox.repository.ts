@@ -56,6 +56,10 @@ export async function claimOutboxBatch(db: Db, limit = 100): Promise<OutboxEvent
 }
 
 export async function markOutboxPublished(db: Db, ids: string[]): Promise<number> {
-  const { rowCount } = await query(db, 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  const { rowCount } = await query(
+    db,
+    'UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])',
+    [ids],
+  );
   return rowCount ?? 0;
 }

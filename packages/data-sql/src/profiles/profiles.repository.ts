@@ -18,11 +18,21 @@ export interface ProfileRow {
 }
 
 export function toProfile(row: ProfileRow): Profile {
-  return { id: row.id, username: row.username, bio: row.bio, image: row.image, following: row.following };
+  return {
+    id: row.id,
+    username: row.username,
+    bio: row.bio,
+    image: row.image,
+    following: row.following,
+  };
 }
 
 /** Case-insensitive on username. viewerId null → following is false. */
-export async function findProfile(db: Db, username: string, viewerId: number | null): Promise<Profile | null> {
+export async function findProfile(
+  db: Db,
+  username: string,
+  viewerId: number | null,
+): Promise<Profile | null> {
   const { rows } = await query<ProfileRow>(
     db,
     `SELECT u.id, u.username, u.bio, u.image,
@@ -39,7 +49,11 @@ export async function findProfile(db: Db, username: string, viewerId: number | n
  * concurrent clicks safe. Returns the followed profile, or null when no such user exists.
  * Following yourself is refused by a CHECK constraint → 422 naming `username`.
  */
-export async function followUser(db: Db, followerId: number, username: string): Promise<Profile | null> {
+export async function followUser(
+  db: Db,
+  followerId: number,
+  username: string,
+): Promise<Profile | null> {
   await query(
     db,
     `INSERT INTO follows (follower_id, followee_id)
@@ -51,7 +65,11 @@ export async function followUser(db: Db, followerId: number, username: string): 
 }
 
 /** Idempotent too; returns the profile (following: false) or null when no such user exists. */
-export async function unfollowUser(db: Db, followerId: number, username: string): Promise<Profile | null> {
+export async function unfollowUser(
+  db: Db,
+  followerId: number,
+  username: string,
+): Promise<Profile | null> {
   await query(
     db,
     `DELETE FROM follows

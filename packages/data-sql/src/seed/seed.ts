@@ -26,13 +26,25 @@ export interface SeedResult {
 }
 
 /** The tables the seed replaces, children first. */
-const TABLES = ['comments', 'favorites', 'follows', 'article_tags', 'articles', 'tags', 'users'] as const;
+const TABLES = [
+  'comments',
+  'favorites',
+  'follows',
+  'article_tags',
+  'articles',
+  'tags',
+  'users',
+] as const;
 
 /** COPY text format: backslash, tab and newline must be escaped; NULL is \N. */
 function esc(value: string | number | null): string {
   if (value === null) return '\\N';
   if (typeof value === 'number') return String(value);
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
 }
 
 const line = (values: (string | number | null)[]) => `${values.map(esc).join('\t')}\n`;
@@ -94,7 +106,8 @@ async function dropSecondaryStructures(client: pg.PoolClient): Promise<() => Pro
       `SELECT conrelid::regclass::text AS tbl FROM pg_constraint WHERE conname = $1 AND contype = 'u'`,
       [index.name],
     );
-    if (owned.rows[0]) await client.query(`ALTER TABLE ${owned.rows[0].tbl} DROP CONSTRAINT ${index.name}`);
+    if (owned.rows[0])
+      await client.query(`ALTER TABLE ${owned.rows[0].tbl} DROP CONSTRAINT ${index.name}`);
     else await client.query(`DROP INDEX ${index.name}`);
   }
   return async () => {
@@ -102,10 +115,13 @@ async function dropSecondaryStructures(client: pg.PoolClient): Promise<() => Pro
       await client.query(index.def);
       const tbl = /ON (?:\w+\.)?(\w+)/.exec(index.def)?.[1];
       if (/^CREATE UNIQUE INDEX/.test(index.def) && tbl && !/\(lower\(/.test(index.def)) {
-        await client.query(`ALTER TABLE ${tbl} ADD CONSTRAINT ${index.name} UNIQUE USING INDEX ${index.name}`);
+        await client.query(
+          `ALTER TABLE ${tbl} ADD CONSTRAINT ${index.name} UNIQUE USING INDEX ${index.name}`,
+        );
       }
     }
-    for (const fk of fks.rows) await client.query(`ALTER TABLE ${fk.tbl} ADD CONSTRAINT ${fk.name} ${fk.def}`);
+    for (const fk of fks.rows)
+      await client.query(`ALTER TABLE ${fk.tbl} ADD CONSTRAINT ${fk.name} ${fk.def}`);
   };
 }
 
@@ -141,7 +157,8 @@ export async function seedDatabase(pool: pg.Pool, opts: SeedOptions = {}): Promi
   for (let u = 1; u <= users; u++) {
     const chosen = new Set<number>();
     const n = 1 + random.int(favoritesPerUser * 2 - 1);
-    for (let k = 0; chosen.size < Math.min(n, articles) && k < n * 4; k++) chosen.add(1 + random.skewed(articles));
+    for (let k = 0; chosen.size < Math.min(n, articles) && k < n * 4; k++)
+      chosen.add(1 + random.skewed(articles));
     for (const a of chosen) {
       favoritePairs.push([u, a]);
       favoritesCount[a]! += 1;
@@ -159,7 +176,17 @@ export async function seedDatabase(pool: pg.Pool, opts: SeedOptions = {}): Promi
     rows.users = await copyRows(
       client,
       'users',
-      ['id', 'email', 'username', 'password_hash', 'bio', 'image', 'role', 'created_at', 'updated_at'],
+      [
+        'id',
+        'email',
+        'username',
+        'password_hash',
+        'bio',
+        'image',
+        'role',
+        'created_at',
+        'updated_at',
+      ],
       (function* () {
         for (let u = 1; u <= users; u++) {
           const username = `${random.pick(FIRST_NAMES)}_${random.pick(LAST_NAMES)}_${u}`;
@@ -180,7 +207,17 @@ export async function seedDatabase(pool: pg.Pool, opts: SeedOptions = {}): Promi
     rows.articles = await copyRows(
       client,
       'articles',
-      ['id', 'slug', 'title', 'description', 'body', 'author_id', 'favorites_count', 'created_at', 'updated_at'],
+      [
+        'id',
+        'slug',
+        'title',
+        'description',
+        'body',
+        'author_id',
+        'favorites_count',
+        'created_at',
+        'updated_at',
+      ],
       (function* () {
         for (let a = 1; a <= articles; a++) {
           const title = sentence(random, 3 + random.int(5));

@@ -70,13 +70,22 @@ export async function insertUser(db: Db, user: NewUser): Promise<User> {
     `INSERT INTO users (email, username, password_hash, bio, image, role)
      VALUES ($1, $2, $3, $4, $5, $6)
      RETURNING ${USER_COLUMNS}`,
-    [user.email, user.username, user.passwordHash, user.bio ?? null, user.image ?? null, user.role ?? 'user'],
+    [
+      user.email,
+      user.username,
+      user.passwordHash,
+      user.bio ?? null,
+      user.image ?? null,
+      user.role ?? 'user',
+    ],
   );
   return toUser(rows[0]!);
 }
 
 export async function findUserById(db: Db, id: number): Promise<User | null> {
-  const { rows } = await query<UserRow>(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+  const { rows } = await query<UserRow>(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [
+    id,
+  ]);
   return rows[0] ? toUser(rows[0]) : null;
 }
 
@@ -146,8 +155,16 @@ export async function listUsers(
     where = 'WHERE role = $3';
   }
   const [page, count] = await Promise.all([
-    query<UserRow>(db, `SELECT ${USER_COLUMNS} FROM users ${where} ORDER BY id LIMIT $1 OFFSET $2`, values),
-    query<{ n: number }>(db, `SELECT count(*)::int AS n FROM users ${where.replace('$3', '$1')}`, values.slice(2)),
+    query<UserRow>(
+      db,
+      `SELECT ${USER_COLUMNS} FROM users ${where} ORDER BY id LIMIT $1 OFFSET $2`,
+      values,
+    ),
+    query<{ n: number }>(
+      db,
+      `SELECT count(*)::int AS n FROM users ${where.replace('$3', '$1')}`,
+      values.slice(2),
+    ),
   ]);
   return { users: page.rows.map(toUser), usersCount: count.rows[0]?.n ?? 0 };
 }
@@ -163,6 +180,10 @@ export async function setUserRole(db: Db, userId: number, role: Role): Promise<U
 
 /** E.g. "is this the last admin?" before a demotion (partial index users_role_idx). */
 export async function countUsersWithRole(db: Db, role: Role): Promise<number> {
-  const { rows } = await query<{ n: number }>(db, 'SELECT count(*)::int AS n FROM users WHERE role = $1', [role]);
+  const { rows } = await query<{ n: number }>(
+    db,
+    'SELECT count(*)::int AS n FROM users WHERE role = $1',
+    [role],
+  );
   return rows[0]?.n ?? 0;
 }
