@@ -8,13 +8,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadDotEnv } from '../packages/kit/src/main';
+import { migrate, resolveDatabase } from '@roadmap/data-sql';
 import {
   probeServices,
   redactUrl,
   type ProbeResult,
   type ServiceName,
-} from '../packages/kit/src/services';
+  loadDotEnv,
+} from '@roadmap/kit';
 
 const root = path.resolve(__dirname, '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -125,18 +126,14 @@ async function main(): Promise<void> {
   const closers: Array<() => Promise<void>> = [];
 
   // 2. The database: migrations run once here, before any app starts.
-  if (existsSync(path.join(root, 'packages', 'data-sql', 'src', 'index.ts'))) {
-    const dataSql = (await import('../packages/data-sql/src/index.js')) as unknown as DataSqlEntry;
-    const database = await dataSql.resolveDatabase();
-    if (database.embedded)
-      console.log(
-        `PostgreSQL: none answered, so an embedded PGlite serves ${redactUrl(database.url)} (data is lost on exit)`,
-      );
-    env.DATABASE_URL = database.url;
-    closers.push(database.close);
-    const applied = await dataSql.migrate(database.url, { direction: 'up' });
-    console.log(`migrations: ${describeMigrations(applied)}`);
-  }
+  const database = await resolveDatabase();
+  env.DATABASE_URL = database.url;
+  closers.push(database.close);
+  const applied = await migrate(database.url, { direction: 'up' });
+  console.log(
+    `database: ${database.description}${database.embedded ? ' (embedded PGlite: none answered on :5432; data is lost on exit)' : ''}`,
+  );
+  console.log(`migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.length}`}`);
 
   // 3. The apps.
   const started: Array<{ spec: AppSpec; child: ChildProcess; port: number }> = [];
@@ -201,17 +198,6 @@ async function main(): Promise<void> {
   for (const close of closers) await close().catch(() => undefined);
   const failed = healthy.some((s) => !s.ok) || (!stopping && codes.some((c) => c !== 0));
   process.exit(failed ? 1 : 0);
-}
-
-interface DataSqlEntry {
-  resolveDatabase: () => Promise<{ url: string; embedded: boolean; close: () => Promise<void> }>;
-  migrate: (url: string, options: { direction: 'up' | 'down' }) => Promise<unknown>;
-}
-
-function describeMigrations(applied: unknown): string {
-  if (Array.isArray(applied))
-    return applied.length === 0 ? 'up to date' : `applied ${applied.length}`;
-  return 'up to date';
 }
 
 main().catch((error: unknown) => {
