@@ -87,3 +87,4 @@ export {
   type OAuthIdentity,
   type RefreshToken,
 } from './identities/identities.repository';
+export { pendingMigrations, migrationNames, assertMigrated } from './db/pending-migrations';

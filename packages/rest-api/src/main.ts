@@ -1,5 +1,5 @@
 import { createAuth } from '@roadmap/auth';
-import { createPool } from '@roadmap/data-sql';
+import { assertMigrated, createPool } from '@roadmap/data-sql';
 import {
   createLogger,
   runMain,
@@ -32,6 +32,11 @@ runMain(async () => {
   const pool = createPool(config.DATABASE_URL, {
     max: config.DATABASE_POOL_MAX,
     applicationName: 'rest-api',
+  });
+  // An empty database would pass /readyz (SELECT 1) and then fail every request; refuse instead.
+  await assertMigrated(pool).catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const auth = createAuth({ pool, redis, config });
