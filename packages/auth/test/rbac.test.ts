@@ -126,6 +126,33 @@ describe('the last admin', () => {
   });
   afterAll(() => t.close());
 
+  /** An access token minted with role admin (what the actor held when it was issued). */
+  const adminToken = async (user: { id: number }) =>
+    `Token ${(await t.auth.issueTokens({ id: user.id, role: 'admin' })).accessToken}`;
+  const setRole = (authorization: string, target: { username: string }, role: string) =>
+    request(t.app)
+      .put(`/api/admin/users/${target.username}/role`)
+      .set('Authorization', authorization)
+      .send({ role });
+  const adminsAmong = async (...users: { id: number }[]) =>
+    (
+      await t.db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND id = ANY($1)",
+        [users.map((u) => u.id)],
+      )
+    ).rows[0]!.n;
+  /** Until `n` backends of this test database wait on a lock (row or advisory). */
+  async function waitForLockWaiters(n: number): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await t.db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      if (rows[0]!.n >= n) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`fewer than ${n} requests ever waited on a lock`);
+  }
+
   const demote = async (by: { id: number }, target: { username: string }) =>
     request(t.app)
       .put(`/api/admin/users/${target.username}/role`)
@@ -147,12 +174,41 @@ describe('the last admin', () => {
   test('when two admins demote each other at the same moment, then exactly one succeeds and one admin remains', async () => {
     const a = await t.createUser({ role: 'admin', label: 'admin' });
     const b = await t.createUser({ role: 'admin', label: 'admin' });
-    const results = await Promise.all([demote(a, b), demote(b, a)]);
-    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    const { rows } = await t.db.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM users WHERE role = 'admin'",
-    );
-    expect(rows[0]!.n).toBe(1);
+    const [tokenA, tokenB] = await Promise.all([adminToken(a), adminToken(b)]);
+    // Why hold both rows: each request then gets as far as its UPDATE and waits there, so
+    // without serialization both would have read "2 admins" before either wrote — the race
+    // happens every run instead of by luck of timing.
+    const holder = await t.db.pool.connect();
+    let results: request.Response[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM users WHERE id = ANY($1) FOR UPDATE', [[a.id, b.id]]);
+      const pending = Promise.all([setRole(tokenA, b, 'user'), setRole(tokenB, a, 'user')]);
+      await waitForLockWaiters(2);
+      await holder.query('COMMIT');
+      results = await pending;
+    } finally {
+      holder.release();
+    }
+    expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
+    // The loser was no longer an admin when its turn came.
+    expect(results.find((r) => r.status === 403)?.body.errors).toEqual({ user: ['forbidden'] });
+    expect(await adminsAmong(a, b)).toBe(1);
+  });
+
+  test('when a demoted admin still holds an access token saying "admin", then the admin endpoints refuse it (403) and the other admins stay', async () => {
+    const a = await t.createUser({ role: 'admin', label: 'admin' });
+    const b = await t.createUser({ role: 'admin', label: 'admin' });
+    const c = await t.createUser({ role: 'admin', label: 'admin' });
+    const staleB = await adminToken(b);
+    expect((await setRole(await adminToken(a), b, 'user')).status).toBe(200);
+    const demote = await setRole(staleB, c, 'user');
+    expect(demote.status).toBe(403);
+    expect(demote.body.errors).toEqual({ user: ['forbidden'] });
+    const list = await request(t.app).get('/api/admin/users').set('Authorization', staleB);
+    expect(list.status).toBe(403);
+    expect(list.body.errors).toEqual({ user: ['forbidden'] });
+    expect(await adminsAmong(a, b, c)).toBe(2);
   });
 
   test('when an admin signed in by session is demoted, then their very next admin request is refused (sessions read the role live)', async () => {
