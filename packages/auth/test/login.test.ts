@@ -126,6 +126,36 @@ describe('throttling', () => {
     await login({ email: user.email, password: user.password }, nextIp()).expect(200);
   });
 
+  test('when one IPv6 client rotates through the addresses of its /64, then they all count against one per-IP limit', async () => {
+    const network = `2001:db8:${ipCounter++}:1`;
+    for (let i = 1; i <= 6; i++)
+      await login(
+        { email: `v6-${network}-${i}@example.com`, password: 'guess' },
+        `${network}::${i}`,
+      ).expect(401);
+    const user = await t.createUser();
+    const blocked = await login(
+      { email: user.email, password: user.password },
+      `${network}:0:0:0:abcd`,
+    ).expect(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // The next /64 is someone else.
+    await login(
+      { email: user.email, password: user.password },
+      `2001:db8:${ipCounter++}:1::1`,
+    ).expect(200);
+  });
+
+  test('when a dual-stack socket reports an IPv4 client as ::ffff:a.b.c.d, then it shares the counter of a.b.c.d', async () => {
+    const ip = nextIp();
+    for (let i = 0; i < 6; i++)
+      await login(
+        { email: `mapped-${ip}-${i}@example.com`, password: 'guess' },
+        i % 2 ? ip : `::ffff:${ip}`,
+      ).expect(401);
+    await login({ email: `mapped-${ip}-last@example.com`, password: 'guess' }, ip).expect(429);
+  });
+
   test('when a login succeeds, then the account counter starts over', async () => {
     const user = await t.createUser();
     const ip = nextIp();
