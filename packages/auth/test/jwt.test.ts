@@ -190,7 +190,9 @@ describe('JWKS', () => {
     expect(body.keys).toHaveLength(1);
     const jwk = body.keys.find((k) => k.kid === kid);
     expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-    expect(jwk).not.toHaveProperty('d');
+    // Exactly the public members: no `d` (the private scalar), nothing else a key could leak.
+    expect(Object.keys(jwk!).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+    expect(res.headers['cache-control']).toBe('public, max-age=300');
     const key = createPublicKey({ key: jwk!, format: 'jwk' });
     const payload = jwt.verify(tokens.accessToken, key, {
       algorithms: ['ES256'],

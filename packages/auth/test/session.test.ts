@@ -192,3 +192,28 @@ test('when the session is older than the absolute lifetime, then it is refused a
   await request(t.app).get('/auth/session/me').set('Cookie', s.cookie).expect(401);
   expect(await stored(s.sid)).toBe(0);
 });
+
+describe('behind a TLS-terminating proxy (SESSION_COOKIE_SECURE=true, trust proxy set)', () => {
+  let tls: AuthTestApp;
+  beforeAll(async () => {
+    tls = await createAuthTestApp('session_tls', { SESSION_COOKIE_SECURE: 'true' });
+  });
+  afterAll(() => tls.close());
+
+  test('when the proxy says the client used HTTPS, then the cookie is Secure; over plain HTTP no session cookie is sent at all', async () => {
+    const user = await tls.createUser();
+    const login = () =>
+      request(tls.app)
+        .post('/auth/session/login')
+        .set('Origin', APP_ORIGIN)
+        .send({ email: user.email, password: user.password });
+    const https = await login().set('X-Forwarded-Proto', 'https').expect(200);
+    const { attributes } = sessionCookie(https);
+    expect(attributes).toMatch(/; Secure/);
+    expect(attributes).toMatch(/HttpOnly/);
+    // express-session will not hand a Secure cookie to an insecure connection: without
+    // TRUST_PROXY (or over real HTTP) the login "works" but the browser holds no session.
+    const http = await login().expect(200);
+    expect(http.headers['set-cookie']).toBeUndefined();
+  });
+});
