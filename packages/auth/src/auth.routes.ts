@@ -67,7 +67,7 @@ export function sessionRoutes(deps: RouteDeps): Router {
     csrf.assertSameOrigin(req);
     const { email, password } = parse(loginBody, req.body);
     const user = await deps.logins.login({ email, password, ip: req.ip ?? 'unknown' });
-    const csrfToken = await startSession(req, user.id, csrf);
+    const csrfToken = await startSession(req, user, csrf);
     res.set('Cache-Control', 'no-store').json({ user: toPublicUser(user), csrfToken });
   });
 

@@ -4,7 +4,7 @@ import { AppError, logger } from '@roadmap/kit';
 import { findUserById } from '@roadmap/data-sql';
 import type { AuthConfig } from './config';
 import { can, type Permission } from './policy';
-import { isStateChanging, type Csrf } from './session';
+import { credentialStamp, isStateChanging, type Csrf } from './session';
 import { invalidToken, MAX_TOKEN_LENGTH, type TokenSigner } from './tokens';
 import type { AuthContext } from './types';
 
@@ -50,10 +50,11 @@ export function createAuthenticate(deps: {
       await new Promise<void>((resolve) => data.destroy(() => resolve()));
       return undefined;
     }
-    // Why read the user on every request: a deleted user or a changed role takes effect at
-    // once — the revocation property that makes sessions worth their Redis and DB lookups.
+    // Why read the user on every request: a deleted user, a changed role or a changed
+    // password takes effect at once — the revocation property that makes sessions worth their
+    // Redis and DB lookups.
     const user = await findUserById(pool, data.userId);
-    if (!user) {
+    if (!user || data.credentialStamp !== credentialStamp(user)) {
       await new Promise<void>((resolve) => data.destroy(() => resolve()));
       return undefined;
     }

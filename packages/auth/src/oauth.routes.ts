@@ -91,7 +91,7 @@ export function createOAuthRoutes(deps: {
         next(toOAuthError(req, error, info));
         return;
       }
-      startSession(req, user.id, csrf).then((csrfToken) => {
+      startSession(req, user, csrf).then((csrfToken) => {
         if (settings.successRedirect) res.redirect(303, settings.successRedirect);
         else res.json({ user: toPublicUser(user), csrfToken });
       }, next);

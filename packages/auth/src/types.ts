@@ -24,5 +24,7 @@ declare module 'express-session' {
     userId?: number;
     /** When the login happened (ms): the session dies SESSION_ABSOLUTE_TTL_SECONDS later whatever the activity. */
     authenticatedAt?: number;
+    /** credentialStamp() of the password hash at login: a password change ends the session. */
+    credentialStamp?: string;
   }
 }

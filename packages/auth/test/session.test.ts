@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { updateUser } from '@roadmap/data-sql';
 import { APP_ORIGIN, createAuthTestApp, type AuthTestApp } from './support/auth-app';
 
 let t: AuthTestApp;
@@ -171,6 +172,35 @@ test('when the user logs out, then the session is deleted from Redis and the old
   expect(await stored(s.sid)).toBe(0);
   const me = await request(t.app).get('/auth/session/me').set('Cookie', s.cookie).expect(401);
   expect(me.body.errors).toEqual({ token: ['is missing'] });
+});
+
+test("when the user's password changes, then every session opened with the old one ends (and is deleted); other users' do not", async () => {
+  const laptop = await sessionLogin();
+  const phone = await request(t.app)
+    .post('/auth/session/login')
+    .set('Origin', APP_ORIGIN)
+    .send({ email: laptop.user.email, password: laptop.user.password })
+    .expect(200);
+  const phoneSession = sessionCookie(phone);
+  const bystander = await sessionLogin();
+  await updateUser(t.db.pool, laptop.user.id, {
+    passwordHash: await t.auth.passwords.hash('a brand new password'),
+  });
+  for (const s of [laptop, phoneSession]) {
+    const res = await request(t.app).get('/auth/session/me').set('Cookie', s.cookie).expect(401);
+    expect(res.body.errors).toEqual({ token: ['is missing'] });
+    expect(await stored(s.sid)).toBe(0);
+  }
+  await request(t.app).get('/auth/session/me').set('Cookie', bystander.cookie).expect(200);
+  const again = await request(t.app)
+    .post('/auth/session/login')
+    .set('Origin', APP_ORIGIN)
+    .send({ email: laptop.user.email, password: 'a brand new password' })
+    .expect(200);
+  await request(t.app)
+    .get('/auth/session/me')
+    .set('Cookie', sessionCookie(again).cookie)
+    .expect(200);
 });
 
 test('when the cookie is forged (bad signature or unknown id), then the request is anonymous', async () => {
