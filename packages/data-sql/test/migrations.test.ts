@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@roadmap/kit/testing';
 import { migrate } from '../src';
 
@@ -57,3 +60,26 @@ test('when rolling back one step, then only the newest migration is undone', asy
   expect(rows.map((r) => r.name)).not.toContain(last!.name);
   expect(await migrate(db.url)).toEqual([last]);
 });
+
+test('when db:rollback gets a --count that is not a whole number, then it stops with one line and undoes nothing', async () => {
+  await migrate(db.url);
+  const before = await tables();
+  const cli = (...args: string[]) =>
+    promisify(execFile)(
+      'pnpm',
+      ['exec', 'tsx', '--conditions=@roadmap/source', 'src/cli/migrate.ts', ...args],
+      {
+        cwd: path.resolve(__dirname, '..'),
+        env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+      },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+    );
+  for (const bad of ['abc', '0', '1.5']) {
+    const { code, stderr } = await cli('down', '--count', bad);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(`--count must be a positive whole number (got "${bad}").`);
+  }
+  expect(await tables()).toEqual(before);
+}, 60_000);

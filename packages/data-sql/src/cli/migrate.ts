@@ -3,12 +3,15 @@ import { runMain } from '@roadmap/kit';
 import { DEFAULT_DATABASE_URL, loadDataSqlConfig } from '../config';
 import { ensureDatabase } from '../db/ensure-database';
 import { migrate } from '../db/migrate';
+import { numberFlag } from './args';
 
 runMain(async () => {
   const config = loadDataSqlConfig();
   const direction = process.argv[2] === 'down' ? 'down' : 'up';
-  const countFlag = process.argv.indexOf('--count');
-  const count = countFlag > 0 ? Number(process.argv[countFlag + 1]) : undefined;
+  // Why validated: node-pg-migrate reads a NaN count as "all", so a typo must not get that far.
+  const count = process.argv.includes('--count')
+    ? numberFlag('count', 1, { integer: true })
+    : undefined;
   const url = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   if (direction === 'up') await ensureDatabase(url);
   const ran = await migrate(url, { direction, count, log: () => undefined });
