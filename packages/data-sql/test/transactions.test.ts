@@ -1,5 +1,5 @@
 import { AppError } from '@roadmap/kit';
-import { createArticle, insertUser, withTransaction } from '../src';
+import { createArticle, createPool, insertUser, query, withTransaction } from '../src';
 import { barrier, demoteAdminUnlessLast } from '../src/lessons/isolation';
 import {
   createMigratedDatabase,
@@ -85,6 +85,58 @@ describe('withTransaction', () => {
     }
     const { rows } = await db.pool.query('SELECT 1 AS ok');
     expect(rows).toEqual([{ ok: 1 }]);
+  });
+});
+
+describe('withTransaction failures of its own statements', () => {
+  test('when the database cannot be reached, then a 503 db_unavailable AppError, not a raw driver error', async () => {
+    const dead = createPool('postgres://postgres@127.0.0.1:1/nothing', {
+      connectionTimeoutMs: 1_000,
+    });
+    try {
+      const failure = await withTransaction(dead, () => Promise.resolve('never')).then(
+        () => new Error('expected a rejection'),
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(AppError);
+      expect(failure).toMatchObject({ status: 503, code: 'db_unavailable' });
+    } finally {
+      await dead.end();
+    }
+  });
+
+  test('when SERIALIZABLE refuses a transaction only at COMMIT, then a 409 concurrent_update AppError', async () => {
+    // Two transactions each read both rows and write one of them; neither has committed while
+    // they write, so PostgreSQL can only detect the write skew when the second one commits.
+    const a = await makeUser(db.pool, 'skew');
+    const b = await makeUser(db.pool, 'skew');
+    const bothWrote = barrier(2);
+    const run = (me: number, waitFor?: () => Promise<unknown>) =>
+      withTransaction(
+        db.pool,
+        async (client) => {
+          await query(client, 'SELECT count(*) FROM users WHERE bio IS NULL AND id = ANY($1)', [
+            [a.id, b.id],
+          ]);
+          await query(client, "UPDATE users SET bio = 'written' WHERE id = $1", [me]);
+          await bothWrote();
+          if (waitFor) await waitFor().catch(() => undefined);
+        },
+        { isolationLevel: 'SERIALIZABLE' },
+      );
+    const firstDone = run(a.id);
+    const second = run(b.id, () => firstDone);
+    const [first, last] = await Promise.allSettled([firstDone, second]);
+    expect(first.status).toBe('fulfilled');
+    expect(last.status).toBe('rejected');
+    const reason = (last as PromiseRejectedResult).reason as unknown;
+    expect(reason).toBeInstanceOf(AppError);
+    expect(reason).toMatchObject({ status: 409, code: 'concurrent_update' });
+    const { rows } = await db.pool.query<{ id: number }>(
+      "SELECT id FROM users WHERE bio = 'written' AND id = ANY($1)",
+      [[a.id, b.id]],
+    );
+    expect(rows).toEqual([{ id: a.id }]);
   });
 });
 

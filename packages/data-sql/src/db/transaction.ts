@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { mapPgError } from './errors';
 import { isPool, type Db } from './pool';
 
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
@@ -38,13 +39,26 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const isolation = opts.isolationLevel ?? 'READ COMMITTED';
   const retries = opts.retries ?? 0;
+  // Why map our own statements' errors: a lost database at connect time, or a serialization
+  // failure that PostgreSQL reports only at COMMIT, must reach the caller as the same AppError
+  // (503 db_unavailable, 409 concurrent_update) a repository query would have thrown, not as
+  // a raw driver error that the HTTP layer can only call a 500. Errors from fn pass unchanged.
+  const own = async <R>(step: () => Promise<R>): Promise<R> => {
+    try {
+      return await step();
+    } catch (err) {
+      throw mapPgError(err);
+    }
+  };
   for (let attempt = 0; ; attempt++) {
-    const client = await pool.connect();
+    const client = await own(() => pool.connect());
     let broken: Error | undefined;
     try {
-      await client.query(`BEGIN ISOLATION LEVEL ${isolation}${opts.readOnly ? ' READ ONLY' : ''}`);
+      await own(() =>
+        client.query(`BEGIN ISOLATION LEVEL ${isolation}${opts.readOnly ? ' READ ONLY' : ''}`),
+      );
       const result = await fn(client);
-      await client.query('COMMIT');
+      await own(() => client.query('COMMIT'));
       return result;
     } catch (err) {
       try {
