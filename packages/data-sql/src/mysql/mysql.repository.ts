@@ -18,8 +18,17 @@ import { MYSQL_SCHEMA_DOWN, MYSQL_SCHEMA_UP } from './schema';
 export type MysqlDb = mysql.Pool | mysql.PoolConnection;
 type Row = mysql.RowDataPacket;
 
+export interface MysqlPoolOptions {
+  /** The server cancels a statement running longer than this (default 5 s). */
+  statementTimeoutMs?: number;
+}
+
+/** Each pool's client-side query timeout, read by q() and exec(). */
+const queryTimeouts = new WeakMap<object, number>();
+
 /** Timeouts as on the PostgreSQL side: connecting and every query are bounded. */
-export function createMysqlPool(url: string): mysql.Pool {
+export function createMysqlPool(url: string, opts: MysqlPoolOptions = {}): mysql.Pool {
+  const statementTimeoutMs = opts.statementTimeoutMs ?? 5_000;
   const pool = mysql.createPool({
     uri: url,
     connectionLimit: 10,
@@ -34,8 +43,11 @@ export function createMysqlPool(url: string): mysql.Pool {
     conn.query("SET time_zone = '+00:00'");
     // MariaDB's statement timeout in seconds (MySQL 8 calls it max_execution_time, SELECT only);
     // the callback swallows the error on a server that does not know the variable.
-    conn.query('SET SESSION max_statement_time = 5', () => undefined);
+    conn.query('SET SESSION max_statement_time = ?', [statementTimeoutMs / 1000], () => undefined);
   });
+  // Why a client-side timeout too (pg's query_timeout): if the server or the network vanishes
+  // mid-query, no error ever arrives, and without it the promise would never settle.
+  queryTimeouts.set(pool, statementTimeoutMs + 1_000);
   return pool;
 }
 
@@ -102,9 +114,13 @@ export function mapMysqlError(err: unknown): AppError {
       });
     default:
       if (
-        ['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ECONNRESET'].includes(
-          e.code ?? '',
-        )
+        [
+          'ECONNREFUSED',
+          'PROTOCOL_CONNECTION_LOST',
+          'PROTOCOL_SEQUENCE_TIMEOUT', // our client-side query timeout: no answer at all
+          'ETIMEDOUT',
+          'ECONNRESET',
+        ].includes(e.code ?? '')
       ) {
         return new AppError({
           code: 'db_unavailable',
@@ -117,11 +133,13 @@ export function mapMysqlError(err: unknown): AppError {
   }
 }
 
+const timeoutOf = (db: MysqlDb): number => queryTimeouts.get(db) ?? 6_000;
+
 async function q<T extends Row>(db: MysqlDb, sql: string, values: unknown[] = []): Promise<T[]> {
   try {
     // query(), not execute(): mysql2 escapes values client-side. execute() would use a real
     // server-side prepared statement, but MySQL refuses some placeholders there (LIMIT ?).
-    const [rows] = await db.query<T[]>(sql, values);
+    const [rows] = await db.query<T[]>({ sql, values, timeout: timeoutOf(db) });
     return rows;
   } catch (err) {
     throw mapMysqlError(err);
@@ -134,7 +152,11 @@ async function exec(
   values: unknown[] = [],
 ): Promise<mysql.ResultSetHeader> {
   try {
-    const [result] = await db.query<mysql.ResultSetHeader>(sql, values);
+    const [result] = await db.query<mysql.ResultSetHeader>({
+      sql,
+      values,
+      timeout: timeoutOf(db),
+    });
     return result;
   } catch (err) {
     throw mapMysqlError(err);
