@@ -3,9 +3,12 @@ import { LIMITS, text } from './limits';
 
 const required = (max: number) => text().trim().min(1).max(max);
 
-/** Tags keep the order the author gave (the API tests check it); duplicates are dropped. */
+/**
+ * Tags keep the order the author gave (the API tests check it); duplicates are dropped.
+ * Why NFC: "café" typed as e + U+0301 and as é must be one tag, not two that look the same.
+ */
 const tagList = z
-  .array(text().trim().min(1).max(LIMITS.tag))
+  .array(text().trim().normalize('NFC').min(1).max(LIMITS.tag))
   .max(LIMITS.tags)
   .transform((tags) => [...new Set(tags)]);
 
@@ -47,10 +50,12 @@ export type Pagination = z.infer<typeof paginationSchema>;
 /**
  * `?tag=` (empty, or only spaces) means "no filter": front ends send the parameter with an
  * empty value when the field is blank, and refusing that with a 422 helps nobody.
+ * NFC, as tags and usernames are stored: a decomposed `?author=jo%CC%88se%CC%81` finds `jösé`.
  */
 const filter = (max: number) =>
   text()
     .trim()
+    .normalize('NFC')
     .max(max)
     .optional()
     .transform((value) => (value === '' ? undefined : value));

@@ -15,7 +15,10 @@ export const profileSchema = z
   .openapi('Profile');
 
 export const usernameParams = z.object({
+  // Why NFC: usernames are stored composed (conduit's users.schema); a URL may carry the
+  // decomposed form of the same name (o + U+0308), which must find the same profile.
   username: text()
+    .normalize('NFC')
     .max(LIMITS.username * 2)
     .openapi({ description: 'Username of the profile', example: 'jake' }),
 });

@@ -204,6 +204,47 @@ describe('tags and usernames', () => {
     expect(profile.body).toMatchObject({ profile: { username } });
   });
 
+  it('when a username arrives decomposed (NFD) in a URL, then it names the same user', async () => {
+    const username = unique('jösé').normalize('NFC');
+    const res = await t
+      .http()
+      .post('/api/users')
+      .send({
+        user: { username, email: `${unique('nfc')}@example.com`, password: 'long enough pw' },
+      })
+      .expect(201);
+    const auth = { Authorization: `Token ${(res.body as { user: { token: string } }).user.token}` };
+    await createArticle(t, { ...alice, username, auth });
+    const nfd = encodeURIComponent(username.normalize('NFD'));
+    expect(nfd).not.toBe(encodeURIComponent(username));
+
+    const profile = await t.http().get(`/api/profiles/${nfd}`).expect(200);
+    expect(profile.body).toMatchObject({ profile: { username } });
+    const followed = await t.http().post(`/api/profiles/${nfd}/follow`).set(alice.auth).expect(200);
+    expect(followed.body).toMatchObject({ profile: { username, following: true } });
+    const byAuthor = await t.http().get(`/api/articles?author=${nfd}`).expect(200);
+    expect(byAuthor.body).toMatchObject({ articlesCount: 1 });
+  });
+
+  it('when a tag is sent decomposed (NFD), then it is the same tag as its composed form', async () => {
+    const composed = `café${unique('t').toLowerCase()}`.normalize('NFC');
+    const decomposed = composed.normalize('NFD');
+    const first = await createArticle(t, alice, { tagList: [decomposed] });
+    await createArticle(t, alice, { tagList: [composed] });
+    const one = await t.http().get(`/api/articles/${first.slug}`).expect(200);
+    expect(one.body).toMatchObject({ article: { tagList: [composed] } });
+
+    const tags = (await t.http().get('/api/tags').expect(200)).body as { tags: string[] };
+    expect(tags.tags.filter((tag) => tag.normalize('NFC') === composed)).toEqual([composed]);
+    for (const form of [composed, decomposed]) {
+      const res = await t
+        .http()
+        .get(`/api/articles?tag=${encodeURIComponent(form)}`)
+        .expect(200);
+      expect(res.body).toMatchObject({ articlesCount: 2 });
+    }
+  });
+
   it.each(['with space', 'with/slash'])(
     'when a username is "%s", then 422 on username',
     async (username) => {
