@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_CERT_DIR } from './tls/certificate';
 import { isLogLevel, type LogLevel } from './http/logger';
+import { type OriginPolicy } from './lessons/cors.routes';
 
 /**
  * Configuration, read once at start-up from the environment and checked: a bad value stops
@@ -14,8 +15,8 @@ export interface Config {
   host: string | undefined;
   certDir: string;
   maxBodyBytes: number;
-  /** Exact origins allowed by the CORS lesson; undefined = any localhost port. */
-  corsOrigins: string[] | undefined;
+  /** Origins allowed by the CORS lesson; undefined = any localhost port. */
+  corsOrigins: OriginPolicy | undefined;
   logLevel: LogLevel;
 }
 
@@ -23,11 +24,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * The repository's .env.example documents pino's level names for every app; `pnpm start` hands
+ * the same environment to basics, so the two names this small logger lacks map to the nearest.
+ */
+const LEVEL_ALIASES: Record<string, LogLevel> = { fatal: 'error', trace: 'debug' };
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const logLevel = env.LOG_LEVEL ?? 'info';
+  const rawLevel = env.LOG_LEVEL || 'info';
+  const logLevel = LEVEL_ALIASES[rawLevel] ?? rawLevel;
   if (!isLogLevel(logLevel))
     throw new ConfigError(
-      `LOG_LEVEL must be debug, info, warn, error or silent (got "${logLevel}").`,
+      `LOG_LEVEL must be trace, debug, info, warn, error, fatal or silent (got "${rawLevel}").`,
     );
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
@@ -35,11 +43,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || undefined,
     certDir: env.CERT_DIR ? path.resolve(env.CERT_DIR) : DEFAULT_CERT_DIR,
     maxBodyBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1, 10 * 1024 * 1024),
-    corsOrigins: env.CORS_ORIGINS
-      ? env.CORS_ORIGINS.split(',')
-          .map((o) => o.trim())
-          .filter(Boolean)
-      : undefined,
+    corsOrigins: originPolicy(env.CORS_ORIGINS),
     logLevel,
   };
 }
@@ -58,4 +62,19 @@ function integer(
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
   }
   return value;
+}
+
+/**
+ * CORS_ORIGINS is shared with the REST API (.env.example sets it to `*`). Why `*` means "any
+ * origin" here too: read as a literal origin it would match none, and the CORS lesson would
+ * silently stop working under `pnpm start`. No route of this lesson sends credentials.
+ */
+function originPolicy(raw: string | undefined): OriginPolicy | undefined {
+  if (!raw) return undefined;
+  const list = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (list.includes('*')) return () => true;
+  return list.length > 0 ? list : undefined;
 }

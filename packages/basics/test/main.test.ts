@@ -44,7 +44,7 @@ describe('main: start-up and shutdown', () => {
       'PORT must be a whole number from 0 to 65535 (got "eighty").',
     );
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(
-      'LOG_LEVEL must be debug, info, warn, error or silent (got "loud").',
+      'LOG_LEVEL must be trace, debug, info, warn, error, fatal or silent (got "loud").',
     );
     expect(readConfig({})).toMatchObject({
       port: 8080,
@@ -56,5 +56,14 @@ describe('main: start-up and shutdown', () => {
       'http://a.test',
       'http://b.test',
     ]);
+  });
+
+  it('when the shared .env.example values reach basics, then they keep their meaning', () => {
+    // `pnpm start` passes the whole environment on; these are the repository-wide defaults.
+    const policy = readConfig({ CORS_ORIGINS: '*' }).corsOrigins;
+    expect(typeof policy).toBe('function');
+    expect((policy as (origin: string) => boolean)('https://anywhere.example')).toBe(true);
+    expect(readConfig({ LOG_LEVEL: 'trace' }).logLevel).toBe('debug');
+    expect(readConfig({ LOG_LEVEL: 'fatal' }).logLevel).toBe('error');
   });
 });
