@@ -12,7 +12,10 @@ const username = text()
   .max(LIMITS.username)
   .regex(/^[\p{L}\p{M}\p{N}_.-]+$/u, {
     error: "can only contain letters, digits, '_', '.' and '-'",
-  });
+  })
+  // Why: "." and ".." are dot segments; browsers and HTTP clients resolve /profiles/.. to
+  // /profiles/ before sending it (even written %2E%2E), so that profile could not be reached.
+  .refine((name) => !/^\.+$/.test(name), { error: "can't be only dots" });
 
 const email = text()
   .trim()

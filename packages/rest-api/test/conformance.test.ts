@@ -245,7 +245,7 @@ describe('tags and usernames', () => {
     }
   });
 
-  it.each(['with space', 'with/slash'])(
+  it.each(['with space', 'with/slash', '.', '..'])(
     'when a username is "%s", then 422 on username',
     async (username) => {
       const res = await t
