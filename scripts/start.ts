@@ -35,8 +35,23 @@ interface AppSpec {
   title: string;
   port: number;
   needs: ServiceName[];
-  env?: Record<string, string>;
-  urls: (port: number) => string[];
+  /** Extra environment, read when the app starts (after .env is loaded), not at import. */
+  env?: () => Record<string, string>;
+  urls: (port: number, env: Record<string, string>) => string[];
+}
+
+/**
+ * A port from the environment, or the default when unset or empty (as .env.example says).
+ * Why not 0 ("any free port"): this script probes /healthz and prints the URL, so it must
+ * know the port before the app picks it.
+ */
+function envPort(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65_535)
+    throw new Error(`${name} must be a whole number from 1 to 65535 (got "${raw}")`);
+  return value;
 }
 
 const APPS: AppSpec[] = [
@@ -66,8 +81,8 @@ const APPS: AppSpec[] = [
     title: 'basics (stage 1)',
     port: 8080,
     needs: [],
-    env: { HTTPS_PORT: '8443' },
-    urls: (p) => [`http://localhost:${p}/`, 'https://localhost:8443/'],
+    env: () => ({ HTTPS_PORT: String(envPort('HTTPS_PORT', 8443)) }),
+    urls: (p, env) => [`http://localhost:${p}/`, `https://localhost:${env.HTTPS_PORT}/`],
   },
 ];
 
@@ -119,6 +134,23 @@ function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Write
 
 async function main(): Promise<void> {
   loadDotEnv(root);
+  // Ports first: a bad value stops here, before anything is migrated or spawned.
+  const candidates = APPS.filter((a) => has(a.pkg));
+  if (candidates.length === 0) {
+    candidates.push({
+      pkg: 'kit',
+      title: 'kit example (no stage package yet)',
+      port: 3900,
+      needs: [],
+      urls: (p) => [`http://localhost:${p}/`],
+    });
+  }
+  const plans = candidates.map((spec) => ({
+    spec,
+    port: envPort(`${spec.pkg.toUpperCase().replace(/-/g, '_')}_PORT`, spec.port),
+    env: spec.env?.() ?? {},
+  }));
+
   const results = await probeServices(['postgres', 'mysql', 'mongo', 'redis', 'rabbitmq']);
   printServices(results);
   const up = new Set(results.filter((r) => r.ok).map((r) => r.service.name));
@@ -136,35 +168,23 @@ async function main(): Promise<void> {
   console.log(`migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.length}`}`);
 
   // 3. The apps.
-  const started: Array<{ spec: AppSpec; child: ChildProcess; port: number }> = [];
-  const candidates = APPS.filter((a) => has(a.pkg));
-  if (candidates.length === 0) {
-    candidates.push({
-      pkg: 'kit',
-      title: 'kit example (no stage package yet)',
-      port: 3900,
-      needs: [],
-      urls: (p) => [`http://localhost:${p}/`],
-    });
-  }
-  for (const spec of candidates) {
+  const started: Array<(typeof plans)[number] & { child: ChildProcess }> = [];
+  for (const plan of plans) {
+    const { spec, port } = plan;
     const missing = spec.needs.filter((s) => !up.has(s));
     if (missing.length > 0) {
       console.log(`${spec.title}: not started — needs ${missing.join(', ')} (see the table above)`);
       continue;
     }
-    const port = Number(
-      process.env[`${spec.pkg.toUpperCase().replace(/-/g, '_')}_PORT`] ?? spec.port,
-    );
     const entry = spec.pkg === 'kit' ? 'src/example/main.ts' : 'src/main.ts';
     const child = spawn(tsx, ['--conditions=@roadmap/source', entry], {
       cwd: path.join(root, 'packages', spec.pkg),
-      env: { ...env, ...spec.env, PORT: String(port) },
+      env: { ...env, ...plan.env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     prefixed(spec.pkg, child.stdout, process.stdout);
     prefixed(spec.pkg, child.stderr, process.stderr);
-    started.push({ spec, child, port });
+    started.push({ ...plan, child });
   }
 
   const healthy = await Promise.all(
@@ -172,7 +192,7 @@ async function main(): Promise<void> {
   );
   const rows = [['APP', 'URL', 'STATUS']];
   for (const s of healthy) {
-    for (const [i, u] of s.spec.urls(s.port).entries())
+    for (const [i, u] of s.spec.urls(s.port, s.env).entries())
       rows.push([
         i === 0 ? s.spec.title : '',
         u,
