@@ -36,7 +36,7 @@ export function assertTestDatabaseName(name: string): void {
 }
 
 export function adminUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? serviceUrl('postgres');
+  return process.env.TEST_DATABASE_URL || serviceUrl('postgres'); // empty = unset, as in .env
 }
 
 export function databaseUrl(base: string, database: string): string {
