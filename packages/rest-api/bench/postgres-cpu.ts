@@ -11,16 +11,21 @@ import type pg from 'pg';
  * Why measure it: on a shared machine throughput moves with whatever else is running, but the
  * CPU a request costs (in Node and in PostgreSQL) hardly does.
  */
-export async function postgresCpu(
-  pool: pg.Pool,
-  applicationName: string,
-): Promise<Map<number, number> | null> {
+/** The pids of the PostgreSQL backends serving one application_name. */
+export async function backendPids(pool: pg.Pool, applicationName: string): Promise<number[]> {
   const { rows } = await pool.query<{ pid: number }>(
     'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
     [applicationName],
   );
+  return rows.map((row) => row.pid);
+}
+
+export async function postgresCpu(
+  pool: pg.Pool,
+  applicationName: string,
+): Promise<Map<number, number> | null> {
   const cpu = new Map<number, number>();
-  for (const { pid } of rows) {
+  for (const pid of await backendPids(pool, applicationName)) {
     let stat: string;
     try {
       stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -11,13 +11,15 @@
  *     moves.
  *  2. SQL round trips per request of GET /api/articles at several page sizes.
  *
- * Each server runs in its own child process so it has a core to itself; autocannon drives
- * the load from this process. Figures are written to bench/RESULTS.md.
+ * Each server runs in its own child process; autocannon drives the load from this process.
+ * Every measurement is taken in two CPU layouts (cpu-layout.ts): `shared`, where everything
+ * competes for every core, and `isolated`, where the server under test has core 0 to itself
+ * and the load generator and PostgreSQL run on the others. Figures go to bench/RESULTS.md.
  *
  * Knobs (environment): BENCH_SCALE (data-sql seed scale, default 10: 100k articles, 1M
  * favorites), BENCH_DURATION (seconds per measurement, default 10), BENCH_ROUNDS (default 5),
- * BENCH_CONNECTIONS (default 10), BENCH_POOL_SIZE (default 10), BENCH_CPU_PROF (a folder: the
- * servers write V8 CPU profiles there).
+ * BENCH_CONNECTIONS (default 10), BENCH_POOL_SIZE (default 10), BENCH_LAYOUTS (default
+ * `isolated,shared`), BENCH_CPU_PROF (a folder: the servers write V8 CPU profiles there).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,7 +35,8 @@ import {
   requireServices,
   type TestDatabase,
 } from '@roadmap/kit/testing';
-import { cpuBetween, postgresCpu } from './postgres-cpu';
+import { isolatedCpuSets, pin, type CpuSets, type Layout } from './cpu-layout';
+import { backendPids, cpuBetween, postgresCpu } from './postgres-cpu';
 import { seedBenchData } from './seed';
 import type { ServerStats } from './server-stats';
 
@@ -45,6 +48,14 @@ const FIXED_RATE_SHARE = 0.7;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const LOAD_AT_START = os.loadavg();
 const ROUND_TRIP_SAMPLES = 50;
+const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'isolated,shared')
+  .split(',')
+  .map((layout) => layout.trim())
+  .filter((layout): layout is Layout => {
+    if (layout === 'isolated' || layout === 'shared') return true;
+    throw new Error(`BENCH_LAYOUTS: unknown layout "${layout}" (isolated, shared)`);
+  });
+const CPU_SETS = isolatedCpuSets();
 
 interface Target {
   id: 'raw' | 'bare' | 'uncached' | 'cached';
@@ -62,6 +73,7 @@ interface Started {
 }
 
 interface Measured {
+  layout: Layout;
   id: Target['id'];
   label: string;
   /** Median of the rounds. */
@@ -130,7 +142,14 @@ async function main(): Promise<void> {
     ];
     const servers: Started[] = [];
     for (const target of targets) servers.push(await start(target, children));
-    const results = await measureAll(servers, slug, db);
+    const layouts = LAYOUTS.filter((layout) => {
+      if (layout === 'isolated' && 'unavailable' in CPU_SETS) {
+        console.log(`bench: isolated layout skipped: ${CPU_SETS.unavailable}`);
+        return false;
+      }
+      return true;
+    });
+    const results = await measureAll(servers, slug, db, layouts);
 
     const roundTrips = await measureRoundTrips(
       servers.find((server) => server.target.id === 'uncached')!,
@@ -138,7 +157,7 @@ async function main(): Promise<void> {
     );
     for (const server of servers) await stop(server, children);
 
-    const report = render(results, roundTrips, seeded, slug);
+    const report = render(results, layouts, roundTrips, seeded, slug);
     console.log(`\n${report}`);
     const resultsFile = path.join(__dirname, 'RESULTS.md');
     writeFileSync(resultsFile, report);
@@ -237,75 +256,127 @@ async function load(
 }
 
 /**
- * Why rounds, interleaved: other processes on the machine come and go, so three servers
- * measured one after the other would each meet a different background load. Taking turns
- * (raw, uncached, cached, raw, …) and keeping each one's median spreads that noise evenly.
+ * Puts one server in a layout for one measurement and returns how to undo it. First one
+ * second of load, in both layouts alike: it re-opens the pool connections that the pool's
+ * idle timeout closed while other servers were measured (a backend must exist to be pinned).
  */
-async function measureAll(servers: Started[], slug: string, db: TestDatabase): Promise<Measured[]> {
+async function place(
+  server: Started,
+  url: string,
+  layout: Layout,
+  db: TestDatabase,
+): Promise<() => Promise<void>> {
+  await load(url, { duration: 1 });
+  if (layout === 'shared' || 'unavailable' in CPU_SETS) return async () => {};
+  const sets: CpuSets = CPU_SETS;
+  const application = appName(server.target);
+  pin(server.child.pid!, sets.server);
+  pin(process.pid, sets.rest);
+  for (const pid of await backendPids(db.pool, application)) pin(pid, sets.rest);
+  return async () => {
+    pin(server.child.pid!, sets.all);
+    pin(process.pid, sets.all);
+    for (const pid of await backendPids(db.pool, application)) pin(pid, sets.all);
+  };
+}
+
+/**
+ * Why rounds, interleaved: other processes on the machine come and go, so servers measured
+ * one after the other would each meet a different background load. Taking turns (raw, bare,
+ * uncached, cached, in each layout, then again) and keeping each one's median spreads that
+ * noise evenly.
+ */
+async function measureAll(
+  servers: Started[],
+  slug: string,
+  db: TestDatabase,
+  layouts: Layout[],
+): Promise<Measured[]> {
   const urls = servers.map((server) => `${server.url}/api/articles/${slug}`);
   console.log(`bench: warm-up, 3s each`);
   for (const url of urls) await load(url, { duration: 3 });
 
-  const totals = servers.map(
-    (): {
-      rps: number[];
-      requests: number;
-      queries: number;
-      nodeCpu: number;
-      /** null when PostgreSQL does not run on this machine. */
-      postgresCpu: number | null;
-      errors: number;
-    } => ({ rps: [], requests: 0, queries: 0, nodeCpu: 0, postgresCpu: 0, errors: 0 }),
-  );
+  interface Total {
+    rps: number[];
+    requests: number;
+    queries: number;
+    nodeCpu: number;
+    /** null when PostgreSQL does not run on this machine. */
+    postgresCpu: number | null;
+    errors: number;
+  }
+  const totals = new Map<string, Total>();
+  const key = (layout: Layout, i: number) => `${layout}:${i}`;
+  for (const layout of layouts)
+    for (const i of servers.keys())
+      totals.set(key(layout, i), {
+        rps: [],
+        requests: 0,
+        queries: 0,
+        nodeCpu: 0,
+        postgresCpu: 0,
+        errors: 0,
+      });
+
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [i, server] of servers.entries()) {
-      const before = {
-        node: await server.stats(),
-        pg: await postgresCpu(db.pool, appName(server.target)),
-      };
-      const result = await load(urls[i]!, { duration: DURATION });
-      const after = {
-        node: await server.stats(),
-        pg: await postgresCpu(db.pool, appName(server.target)),
-      };
-      const total = totals[i]!;
-      const pg = cpuBetween(before.pg, after.pg);
-      total.rps.push(result.requests.average);
-      total.requests += result.requests.total;
-      total.queries += after.node.queries - before.node.queries;
-      total.nodeCpu += after.node.cpuMicros - before.node.cpuMicros;
-      total.postgresCpu = total.postgresCpu === null || pg === null ? null : total.postgresCpu + pg;
-      total.errors += result.errors + result.non2xx;
-      console.log(
-        `bench: round ${round}/${ROUNDS}, ${server.target.label}: ${fmt(result.requests.average)} req/s flat out`,
-      );
+    for (const layout of layouts) {
+      for (const [i, server] of servers.entries()) {
+        const release = await place(server, urls[i]!, layout, db);
+        const before = {
+          node: await server.stats(),
+          pg: await postgresCpu(db.pool, appName(server.target)),
+        };
+        const result = await load(urls[i]!, { duration: DURATION });
+        const after = {
+          node: await server.stats(),
+          pg: await postgresCpu(db.pool, appName(server.target)),
+        };
+        await release();
+        const total = totals.get(key(layout, i))!;
+        const pg = cpuBetween(before.pg, after.pg);
+        total.rps.push(result.requests.average);
+        total.requests += result.requests.total;
+        total.queries += after.node.queries - before.node.queries;
+        total.nodeCpu += after.node.cpuMicros - before.node.cpuMicros;
+        total.postgresCpu =
+          total.postgresCpu === null || pg === null ? null : total.postgresCpu + pg;
+        total.errors += result.errors + result.non2xx;
+        console.log(
+          `bench: round ${round}/${ROUNDS}, ${layout}, ${server.target.label}: ${fmt(result.requests.average)} req/s flat out`,
+        );
+      }
     }
   }
 
   const measured: Measured[] = [];
-  for (const [i, server] of servers.entries()) {
-    const total = totals[i]!;
-    const requests = Math.max(1, total.requests);
-    const maxRps = median(total.rps);
-    const fixedRate = Math.max(1, Math.round(maxRps * FIXED_RATE_SHARE));
-    const fixed = await load(urls[i]!, { duration: DURATION, overallRate: fixedRate });
-    console.log(
-      `bench: ${server.target.label} at ${fmt(fixedRate)} req/s: p50 ${fmt(fixed.latency.p50, 1)} ms, p99 ${fmt(fixed.latency.p99, 1)} ms`,
-    );
-    measured.push({
-      id: server.target.id,
-      label: server.target.label,
-      maxRps,
-      maxRuns: total.rps,
-      fixedRate,
-      fixedRps: fixed.requests.average,
-      p50: fixed.latency.p50,
-      p99: fixed.latency.p99,
-      queriesPerRequest: total.queries / requests,
-      nodeCpu: total.nodeCpu / requests,
-      postgresCpu: total.postgresCpu === null ? null : total.postgresCpu / requests,
-      errors: total.errors + fixed.errors + fixed.non2xx,
-    });
+  for (const layout of layouts) {
+    for (const [i, server] of servers.entries()) {
+      const total = totals.get(key(layout, i))!;
+      const requests = Math.max(1, total.requests);
+      const maxRps = median(total.rps);
+      const fixedRate = Math.max(1, Math.round(maxRps * FIXED_RATE_SHARE));
+      const release = await place(server, urls[i]!, layout, db);
+      const fixed = await load(urls[i]!, { duration: DURATION, overallRate: fixedRate });
+      await release();
+      console.log(
+        `bench: ${layout}, ${server.target.label} at ${fmt(fixedRate)} req/s: p50 ${fmt(fixed.latency.p50, 1)} ms, p99 ${fmt(fixed.latency.p99, 1)} ms`,
+      );
+      measured.push({
+        layout,
+        id: server.target.id,
+        label: server.target.label,
+        maxRps,
+        maxRuns: total.rps,
+        fixedRate,
+        fixedRps: fixed.requests.average,
+        p50: fixed.latency.p50,
+        p99: fixed.latency.p99,
+        queriesPerRequest: total.queries / requests,
+        nodeCpu: total.nodeCpu / requests,
+        postgresCpu: total.postgresCpu === null ? null : total.postgresCpu / requests,
+        errors: total.errors + fixed.errors + fixed.non2xx,
+      });
+    }
   }
   return measured;
 }
@@ -378,24 +449,57 @@ function command(): string {
   return `${knobs}pnpm --filter @roadmap/rest-api bench`;
 }
 
+const LAYOUT_TITLES: Record<Layout, string> = {
+  isolated:
+    'isolated layout: the server has core 0 to itself; autocannon and PostgreSQL run on the other cores',
+  shared:
+    'shared layout: nothing pinned; server, PostgreSQL, Redis and autocannon compete for every core',
+};
+
 function render(
   results: Measured[],
+  layouts: Layout[],
   roundTrips: RoundTrips[],
   seeded: string,
   slug: string,
 ): string {
-  const byId = (id: Target['id']) => results.find((r) => r.id === id)!;
-  const [raw, bare, uncached, cached] = [
-    byId('raw'),
-    byId('bare'),
-    byId('uncached'),
-    byId('cached'),
-  ];
-  const expressVsRaw = uncached.maxRps / raw.maxRps;
-  const cachedVsUncached = cached.maxRps / uncached.maxRps;
+  const find = (layout: Layout, id: Target['id']) =>
+    results.find((r) => r.layout === layout && r.id === id)!;
   const worstList = Math.max(...roundTrips.map((r) => r.perRequest));
   const cpu = (r: Measured) => r.nodeCpu + (r.postgresCpu ?? 0);
+  /** The share of one core the process used while flat out. */
+  const busy = (cpuMicros: number | null, rps: number) =>
+    cpuMicros === null ? 'n/a' : `${fmt((cpuMicros * rps) / 1e4)}%`;
   const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
+  const ratio = (layout: Layout, top: Target['id'], bottom: Target['id'], target: number) => {
+    const value = find(layout, top).maxRps / find(layout, bottom).maxRps;
+    return `${fmt(value, 2)} ${verdict(value >= target)}`;
+  };
+  const table = (layout: Layout) => [
+    `### ${LAYOUT_TITLES[layout]}`,
+    '',
+    `| server | max req/s (median) | rounds | fixed rate (${FIXED_RATE_SHARE * 100}%) | p50 ms | p99 ms | SQL queries / req | Node CPU µs / req | PostgreSQL CPU µs / req | Node busy (of one core) | PostgreSQL busy (of one core) | errors |`,
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results
+      .filter((r) => r.layout === layout)
+      .map(
+        (r) =>
+          `| ${r.label} | ${fmt(r.maxRps)} | ${r.maxRuns.map((rps) => fmt(rps)).join(' / ')} | ${fmt(r.fixedRate)} req/s (got ${fmt(r.fixedRps)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.queriesPerRequest, 2)} | ${fmt(r.nodeCpu)} | ${r.postgresCpu === null ? 'n/a' : fmt(r.postgresCpu)} | ${busy(r.nodeCpu, r.maxRps)} | ${busy(r.postgresCpu, r.maxRps)} | ${r.errors} |`,
+      ),
+    '',
+  ];
+  const skipped =
+    !layouts.includes('isolated') && 'unavailable' in CPU_SETS
+      ? [`- The isolated layout was not measured: ${CPU_SETS.unavailable}.`]
+      : [];
+  const decomposition = (layout: Layout) => {
+    const [raw, bare, uncached, cached] = (['raw', 'bare', 'uncached', 'cached'] as const).map(
+      (id) => find(layout, id),
+    ) as [Measured, Measured, Measured, Measured];
+    return [
+      `- ${layout}: bare Express / raw = ${fmt(bare.maxRps / raw.maxRps, 2)} in throughput, ${fmt(bare.nodeCpu - raw.nodeCpu)} µs more Node CPU per request (the framework); REST API uncached / bare Express = ${fmt(uncached.maxRps / bare.maxRps, 2)}, ${fmt(uncached.nodeCpu - bare.nodeCpu)} µs more (the middleware and service layer). CPU per request, Node + PostgreSQL: raw ${fmt(cpu(raw))} µs, REST API uncached ${fmt(cpu(uncached))} µs, cached ${fmt(cpu(cached))} µs (raw / uncached = ${fmt(cpu(raw) / cpu(uncached), 2)}).`,
+    ];
+  };
   return [
     '# REST API benchmark results',
     '',
@@ -403,29 +507,24 @@ function render(
     '',
     `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z`,
     `- Data: ${seeded} (BENCH_SCALE=${SCALE}); article \`${slug}\``,
-    `- Load: autocannon, ${CONNECTIONS} connections, ${DURATION}s per measurement after a 3s warm-up, ${ROUNDS} interleaved rounds flat out (median kept), then one run at ${FIXED_RATE_SHARE * 100}% of that median; pool size ${POOL_SIZE}; servers log at \`warn\``,
+    `- Load: autocannon, ${CONNECTIONS} connections, ${DURATION}s per measurement after a 3s warm-up (and 1s before each measurement), ${ROUNDS} interleaved rounds flat out (median kept), then one run at ${FIXED_RATE_SHARE * 100}% of that median; pool size ${POOL_SIZE}; servers log at \`warn\``,
     `- Load average when the run started: ${LOAD_AT_START.map((n) => n.toFixed(2)).join(' / ')} (other processes on the machine skew absolute figures; the ratios are the point)`,
+    ...skipped,
     '',
     '## GET /api/articles/:slug',
     '',
-    `| server | max req/s (median) | rounds | fixed rate (${FIXED_RATE_SHARE * 100}%) | p50 ms | p99 ms | SQL queries / req | Node CPU µs / req | PostgreSQL CPU µs / req | errors |`,
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...results.map(
-      (r) =>
-        `| ${r.label} | ${fmt(r.maxRps)} | ${r.maxRuns.map((rps) => fmt(rps)).join(' / ')} | ${fmt(r.fixedRate)} req/s (got ${fmt(r.fixedRps)}) | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.queriesPerRequest, 2)} | ${fmt(r.nodeCpu)} | ${r.postgresCpu === null ? 'n/a' : fmt(r.postgresCpu)} | ${r.errors} |`,
-    ),
+    ...layouts.flatMap(table),
+    '## Claims',
     '',
-    '| claim | target | measured | |',
-    '|---|---:|---:|---|',
-    `| REST API uncached / raw baseline | ≥ 0.75 | ${fmt(expressVsRaw, 2)} | ${verdict(expressVsRaw >= 0.75)} |`,
-    `| REST API cached / REST API uncached | ≥ 2 | ${fmt(cachedVsUncached, 2)} | ${verdict(cachedVsUncached >= 2)} |`,
-    `| GET /api/articles, SQL round trips per request | ≤ 2 | ${fmt(worstList, 2)} (worst case below) | ${verdict(worstList <= 2)} |`,
+    `| claim | target | ${layouts.join(' | ')} |`,
+    `|---|---:|${layouts.map(() => '---:').join('|')}|`,
+    `| REST API uncached / raw baseline | ≥ 0.75 | ${layouts.map((l) => ratio(l, 'uncached', 'raw', 0.75)).join(' | ')} |`,
+    `| REST API cached / REST API uncached | ≥ 2 | ${layouts.map((l) => ratio(l, 'cached', 'uncached', 2)).join(' | ')} |`,
+    `| GET /api/articles, SQL round trips per request (worst case below) | ≤ 2 | ${layouts.map(() => `${fmt(worstList, 2)} ${verdict(worstList <= 2)}`).join(' | ')} |`,
     '',
     'Where the uncached gap comes from (a decomposition, not a claim):',
     '',
-    `- the framework: bare Express / raw = ${fmt(bare.maxRps / raw.maxRps, 2)} in throughput; ${fmt(bare.nodeCpu - raw.nodeCpu)} µs more Node CPU per request`,
-    `- the middleware and service layer: REST API uncached / bare Express = ${fmt(uncached.maxRps / bare.maxRps, 2)} in throughput; ${fmt(uncached.nodeCpu - bare.nodeCpu)} µs more Node CPU per request`,
-    `- CPU per request (Node + PostgreSQL), which other load on the machine hardly moves: raw ${fmt(cpu(raw))} µs, REST API uncached ${fmt(cpu(uncached))} µs, cached ${fmt(cpu(cached))} µs. When CPU is the bottleneck, throughput ratios follow: raw / uncached CPU = ${fmt(cpu(raw) / cpu(uncached), 2)}, uncached / cached CPU = ${fmt(cpu(uncached) / cpu(cached), 2)}.`,
+    ...layouts.flatMap(decomposition),
     '',
     '## GET /api/articles — SQL round trips per request',
     '',
@@ -437,13 +536,14 @@ function render(
     '',
     '## How to read this',
     '',
-    `- **max req/s**: ${CONNECTIONS} connections kept busy, each sending its next request as soon as the last one is answered: the capacity of the server on this machine.`,
+    '- **The two layouts answer different questions.** _Isolated_ is the layout of HTTP benchmarks run on separate machines (load generator, app server, database), scaled down: a server is limited by its own core or by the database, whichever gives out first, so the ratio says whether the server keeps pace with the database. The raw baseline usually leaves most of its core idle there (see "Node busy"): it waits for PostgreSQL and autocannon on the other core. _Shared_ puts everything on the same cores, so throughput follows the total CPU a request costs, and the ratio measures what Express and the middleware cost in CPU.',
+    `- **max req/s**: ${CONNECTIONS} connections kept busy, each sending its next request as soon as the last one is answered: the capacity of the server in that layout.`,
     `- **p50 / p99**: measured at ${FIXED_RATE_SHARE * 100}% of that capacity. A saturated server's latency only measures the length of its queue; with headroom it measures the work.`,
     "- **SQL queries / request**: counted on the pool's connections during the flat-out rounds; 0 on the cached line means Redis answered every request.",
-    '- **CPU µs / request**: the server process (`process.cpuUsage()`) and the PostgreSQL backends of its pool (`/proc/<pid>/stat`), over the flat-out rounds, divided by the requests answered.',
+    '- **CPU µs / request**: the server process (`process.cpuUsage()`) and the PostgreSQL backends of its pool (`/proc/<pid>/stat`), over the flat-out rounds, divided by the requests answered. **busy**: that CPU times the median throughput, as a share of one core.',
     '- Where the Node CPU goes: `BENCH_CPU_PROF=/tmp/prof pnpm --filter @roadmap/rest-api bench` makes every server write a V8 CPU profile there; open one in Chrome DevTools (Performance tab) or VS Code.',
-    '- The load comes from 127.0.0.1, which the rate limiter exempts by default (`RATE_LIMIT_EXEMPT`), so its Redis round trip per request is not in these figures; request logs are at `warn`, so no log line per request either.',
-    '- PostgreSQL, Redis, the server and autocannon share one machine, so the load generator and the database take CPU from the server: absolute figures are low, the ratios are what carries over to other machines.',
+    '- The load comes from 127.0.0.1, which the rate limiter exempts by default (`RATE_LIMIT_EXEMPT`), so its Redis round trip per request is not in these figures; request logs are at `warn`, so no log line per request either. Redis is never pinned.',
+    '- PostgreSQL, Redis, the server and autocannon share one machine: absolute figures are low, the ratios are what carries over to other machines.',
     '',
   ].join('\n');
 }
