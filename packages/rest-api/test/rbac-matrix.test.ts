@@ -95,7 +95,18 @@ beforeAll(async () => {
   auth = createAuth({
     pool: db.pool,
     redis: cache.redis,
-    config: loadConfig(authConfigShape, { NODE_ENV: 'test' }),
+    // Why an OAuth provider: its routes exist only when one is configured, and the matrix must
+    // cover them. Nothing here talks to it (the flow itself is tested in @roadmap/auth).
+    config: loadConfig(authConfigShape, {
+      NODE_ENV: 'test',
+      OAUTH_PROVIDER: 'github',
+      OAUTH_AUTHORIZATION_URL: 'https://oauth.invalid/authorize',
+      OAUTH_TOKEN_URL: 'https://oauth.invalid/token',
+      OAUTH_USERINFO_URL: 'https://oauth.invalid/userinfo',
+      OAUTH_CLIENT_ID: 'rbac-matrix',
+      OAUTH_CLIENT_SECRET: 'rbac-matrix-secret',
+      OAUTH_CALLBACK_URL: 'http://localhost:3000/auth/oauth/github/callback',
+    }),
   });
   api = buildApp({
     pool: db.pool,
@@ -140,6 +151,9 @@ test('when the routers are walked, then every route declares a policy (or is lis
   expect(routes.map((r) => r.key)).toEqual(
     expect.arrayContaining([
       'POST /api/auth/refresh',
+      'POST /auth/session/login',
+      'GET /auth/oauth/github',
+      'GET /auth/oauth/github/callback',
       'GET /api/admin/users',
       'PUT /api/admin/users/:username/role',
     ]),
