@@ -83,8 +83,8 @@ async function send(section, button) {
     const etag = res.headers.get('etag');
     if (etag) state.etag = etag;
     responsePre.dataset.class = String(res.status)[0];
-    responsePre.textContent = responseHead(res, performance.now() - started);
     if (button.dataset.special === 'stream' && res.body) {
+      responsePre.textContent = responseHead(res, performance.now() - started);
       // Read the body chunk by chunk, as the bytes arrive.
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
@@ -95,7 +95,9 @@ async function send(section, button) {
       }
       responsePre.textContent += '# end of stream';
     } else {
-      responsePre.textContent += await res.text();
+      // Head and body shown together: a status line with no body yet would look like an empty answer.
+      const head = responseHead(res, performance.now() - started);
+      responsePre.textContent = head + (await res.text());
     }
   } catch (error) {
     responsePre.dataset.class = 'error';

@@ -221,7 +221,9 @@ describeIfChromium('the lesson page in headless Chromium', () => {
       const secure = await context.newPage();
       await secure.goto(`https://localhost:${(https.address() as AddressInfo).port}/`);
       await secure.locator('#tls button', { hasText: 'GET /tls' }).click();
-      const text = await secure.locator('#tls .response', { hasText: /200 OK/ }).textContent();
+      const response = secure.locator('#tls .response', { hasText: /"encrypted"/ });
+      await response.waitFor({ timeout: 10_000 });
+      const text = await response.textContent();
       expect(text).toContain('"encrypted": true');
       expect(text).toContain('"protocol": "TLSv1.3"');
     } finally {
