@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, resolveDatabase } from '@roadmap/data-sql';
 import {
+  loadConfig,
+  port as portSchema,
   probeServices,
   redactUrl,
   type ProbeResult,
@@ -35,24 +37,19 @@ interface AppSpec {
   title: string;
   port: number;
   needs: ServiceName[];
-  /** Extra environment, read when the app starts (after .env is loaded), not at import. */
-  env?: () => Record<string, string>;
-  urls: (port: number, env: Record<string, string>) => string[];
+  /** More ports the app reads besides PORT, with their defaults (passed on, and printed). */
+  extraPorts?: Record<string, number>;
+  urls: (port: number, ports: Record<string, number>) => string[];
 }
 
+const portVariable = (spec: AppSpec) => `${spec.pkg.toUpperCase().replace(/-/g, '_')}_PORT`;
+
 /**
- * A port from the environment, or the default when unset or empty (as .env.example says).
- * Why not 0 ("any free port"): this script probes /healthz and prints the URL, so it must
- * know the port before the app picks it.
+ * kit's port schema (empty = unset = the default, as .env.example says), minus 0 ("any free
+ * port"): this script probes /healthz and prints the URL, so it must know the port in advance.
  */
-function envPort(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65_535)
-    throw new Error(`${name} must be a whole number from 1 to 65535 (got "${raw}")`);
-  return value;
-}
+const fixedPort = (fallback: number) =>
+  portSchema(fallback).refine((value) => value > 0, 'must be from 1 to 65535 here');
 
 const APPS: AppSpec[] = [
   {
@@ -81,8 +78,8 @@ const APPS: AppSpec[] = [
     title: 'basics (stage 1)',
     port: 8080,
     needs: [],
-    env: () => ({ HTTPS_PORT: String(envPort('HTTPS_PORT', 8443)) }),
-    urls: (p, env) => [`http://localhost:${p}/`, `https://localhost:${env.HTTPS_PORT}/`],
+    extraPorts: { HTTPS_PORT: 8443 },
+    urls: (p, ports) => [`http://localhost:${p}/`, `https://localhost:${ports.HTTPS_PORT}/`],
   },
 ];
 
@@ -145,10 +142,21 @@ async function main(): Promise<void> {
       urls: (p) => [`http://localhost:${p}/`],
     });
   }
+  const ports = loadConfig(
+    Object.fromEntries(
+      candidates.flatMap((spec) =>
+        Object.entries({ [portVariable(spec)]: spec.port, ...spec.extraPorts }).map(
+          ([name, fallback]) => [name, fixedPort(fallback)],
+        ),
+      ),
+    ),
+  ) as Record<string, number>;
   const plans = candidates.map((spec) => ({
     spec,
-    port: envPort(`${spec.pkg.toUpperCase().replace(/-/g, '_')}_PORT`, spec.port),
-    env: spec.env?.() ?? {},
+    port: ports[portVariable(spec)]!,
+    extraPorts: Object.fromEntries(
+      Object.keys(spec.extraPorts ?? {}).map((name) => [name, ports[name]!]),
+    ),
   }));
 
   const results = await probeServices(['postgres', 'mysql', 'mongo', 'redis', 'rabbitmq']);
@@ -179,7 +187,11 @@ async function main(): Promise<void> {
     const entry = spec.pkg === 'kit' ? 'src/example/main.ts' : 'src/main.ts';
     const child = spawn(tsx, ['--conditions=@roadmap/source', entry], {
       cwd: path.join(root, 'packages', spec.pkg),
-      env: { ...env, ...plan.env, PORT: String(port) },
+      env: {
+        ...env,
+        ...Object.fromEntries(Object.entries(plan.extraPorts).map(([k, v]) => [k, String(v)])),
+        PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     prefixed(spec.pkg, child.stdout, process.stdout);
@@ -192,7 +204,7 @@ async function main(): Promise<void> {
   );
   const rows = [['APP', 'URL', 'STATUS']];
   for (const s of healthy) {
-    for (const [i, u] of s.spec.urls(s.port, s.env).entries())
+    for (const [i, u] of s.spec.urls(s.port, s.extraPorts).entries())
       rows.push([
         i === 0 ? s.spec.title : '',
         u,
