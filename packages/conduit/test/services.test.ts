@@ -1,8 +1,7 @@
 import { createAuth, loadAuthConfig } from '@roadmap/auth';
-import { migrate } from '@roadmap/data-sql';
+import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
 import { AppError } from '@roadmap/kit';
 import {
-  createTestDatabase,
   createTestRedis,
   requireServices,
   type TestDatabase,
@@ -19,10 +18,7 @@ let cache: TestRedis;
 let conduit: Conduit;
 beforeAll(async () => {
   await requireServices(['postgres', 'redis']);
-  db = await createTestDatabase({
-    name: 'rest_conduit_services',
-    setup: async (url) => void (await migrate(url)),
-  });
+  db = await createMigratedTestDatabase('conduit_services');
   cache = await createTestRedis('conduit-services');
   const auth = createAuth({
     pool: db.pool,

@@ -12,21 +12,9 @@ import {
   updateArticle,
   type User,
 } from '../src';
-import {
-  createMigratedDatabase,
-  makeUser,
-  rejection,
-  unique,
-  type MigratedDatabase,
-} from './support/database';
+import { useMigratedDatabase, makeUser, rejection, unique } from './support/database';
 
-let db: MigratedDatabase;
-beforeAll(async () => {
-  db = await createMigratedDatabase('articles');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase('articles');
 
 const draft = (title = unique('How to train your dragon'), tagList?: string[]) => ({
   title,

@@ -8,21 +8,9 @@ import {
   listComments,
   listTags,
 } from '../src';
-import {
-  createMigratedDatabase,
-  makeUser,
-  rejection,
-  unique,
-  type MigratedDatabase,
-} from './support/database';
+import { useMigratedDatabase, makeUser, rejection, unique } from './support/database';
 
-let db: MigratedDatabase;
-beforeAll(async () => {
-  db = await createMigratedDatabase('comments');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase('comments');
 
 const draft = (tagList: string[] = []) => ({
   title: unique('t'),

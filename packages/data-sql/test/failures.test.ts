@@ -1,15 +1,10 @@
 import net from 'node:net';
 import { AppError } from '@roadmap/kit';
+import { createBlackholeProxy } from '@roadmap/kit/testing';
 import { createPool, listTags, mapPgError, query } from '../src';
-import { createMigratedDatabase, type MigratedDatabase } from './support/database';
+import { useMigratedDatabase } from './support/database';
 
-let db: MigratedDatabase;
-beforeAll(async () => {
-  db = await createMigratedDatabase('failures');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase('failures');
 
 async function appError(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -20,33 +15,6 @@ async function appError(promise: Promise<unknown>): Promise<AppError> {
   );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
-}
-
-/** A TCP proxy to PostgreSQL that can be told to swallow all traffic (a dead network). */
-async function blackholeProxy(target: URL) {
-  let blackhole = false;
-  const sockets: net.Socket[] = [];
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    sockets.push(client, upstream);
-    client.on('data', (chunk) => blackhole || upstream.write(chunk));
-    upstream.on('data', (chunk) => blackhole || client.write(chunk));
-    client.on('error', () => undefined);
-    upstream.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(target);
-  url.host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  return {
-    url: url.toString(),
-    swallow: () => {
-      blackhole = true;
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 describe('timeouts and lost connections', () => {
@@ -84,7 +52,7 @@ describe('timeouts and lost connections', () => {
   });
 
   test('when the network goes silent mid-query, then query_timeout turns the hang into a 503', async () => {
-    const proxy = await blackholeProxy(new URL(db.url));
+    const proxy = await createBlackholeProxy(db.url, 5432);
     const pool = createPool(proxy.url, { statementTimeoutMs: 300 });
     pool.on('error', () => undefined);
     try {

@@ -12,21 +12,9 @@ import {
   revokeUserRefreshTokenFamilies,
   withTransaction,
 } from '../src';
-import {
-  createMigratedDatabase,
-  makeUser,
-  rejection,
-  unique,
-  type MigratedDatabase,
-} from './support/database';
+import { useMigratedDatabase, makeUser, rejection, unique } from './support/database';
 
-let db: MigratedDatabase;
-beforeAll(async () => {
-  db = await createMigratedDatabase('identities');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase('identities');
 
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 

@@ -7,21 +7,17 @@ import {
   type HotQueryContext,
 } from '../src/lessons/hot-queries';
 import { seedDatabase } from '../src/seed/seed';
-import { createMigratedDatabase, type MigratedDatabase } from './support/database';
+import { useMigratedDatabase } from './support/database';
 
 // The indexing lesson as a test: on a seeded database, each hot query's plan must use the
 // index it was designed around. Drop or break an index (or rewrite a query so it can no longer
 // use it) and this fails.
-let db: MigratedDatabase;
 let ctx: HotQueryContext;
+const db = useMigratedDatabase('indexes');
 beforeAll(async () => {
-  db = await createMigratedDatabase('indexes');
   await seedDatabase(db.pool, { scale: 0.5 });
   ctx = await hotQueryContext(db.pool);
 }, 120_000);
-afterAll(async () => {
-  await db.drop();
-});
 
 describe.each(HOT_QUERIES.map((q) => [q.name, q] as const))('%s', (_name, hot) => {
   test(`when planned on a seeded database, then it uses ${hot.index}`, async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { AppError } from '@roadmap/kit';
+import { createBlackholeProxy } from '@roadmap/kit/testing';
 import {
   addComment,
   createArticle,
@@ -205,32 +205,19 @@ describe('articles on MariaDB', () => {
 
 describe('failures on MariaDB', () => {
   test('when the network goes silent mid-query, then the client-side timeout makes it a 503, not a hang', async () => {
-    // A TCP proxy to MariaDB that can be told to swallow all traffic (a dead network).
-    let blackhole = false;
-    const sockets: net.Socket[] = [];
-    const proxy = net.createServer((client) => {
-      const upstream = net.connect(Number(base.port || 3306), base.hostname);
-      sockets.push(client, upstream);
-      client.on('data', (chunk) => blackhole || upstream.write(chunk));
-      upstream.on('data', (chunk) => blackhole || client.write(chunk));
-      client.on('error', () => undefined);
-      upstream.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const url = new URL(base);
-    url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-    url.pathname = `/${name}`;
-    const viaProxy = createMysqlPool(url.toString(), { statementTimeoutMs: 300 });
+    const target = new URL(base);
+    target.pathname = `/${name}`;
+    const proxy = await createBlackholeProxy(target, 3306);
+    const viaProxy = createMysqlPool(proxy.url, { statementTimeoutMs: 300 });
     try {
       expect(await listTags(viaProxy)).toEqual(expect.any(Array));
-      blackhole = true;
+      proxy.swallow();
       const started = Date.now();
       const error = await rejection(listTags(viaProxy));
       expect(error).toMatchObject({ status: 503, code: 'db_unavailable' });
       expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
       await viaProxy.end().catch(() => undefined);
     }
   });

@@ -2,18 +2,14 @@ import { countRoundTrips, listArticles } from '../src';
 import { hotQueryContext } from '../src/lessons/hot-queries';
 import { articlePageBatched, articlePageNaive } from '../src/lessons/n-plus-one';
 import { seedDatabase } from '../src/seed/seed';
-import { createMigratedDatabase, type MigratedDatabase } from './support/database';
+import { useMigratedDatabase } from './support/database';
 
-let db: MigratedDatabase;
 let viewerId: number;
+const db = useMigratedDatabase('nplusone');
 beforeAll(async () => {
-  db = await createMigratedDatabase('nplusone');
   await seedDatabase(db.pool, { scale: 0.05 });
   viewerId = (await hotQueryContext(db.pool)).viewerId;
 }, 60_000);
-afterAll(async () => {
-  await db.drop();
-});
 
 test('when a page of 20 is fetched three ways, then all return the same articles with 81, 5 and 2 round trips', async () => {
   const naive = countRoundTrips(db.pool);

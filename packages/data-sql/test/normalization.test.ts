@@ -3,15 +3,9 @@ import {
   favoritesCountMismatches,
   naiveCounter,
 } from '../src/lessons/normalization';
-import { createMigratedDatabase, type MigratedDatabase } from './support/database';
+import { useMigratedDatabase } from './support/database';
 
-let db: MigratedDatabase;
-beforeAll(async () => {
-  db = await createMigratedDatabase('normalization');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase('normalization');
 
 test('when 30 users favorite one article concurrently and half unfavorite, then favorites_count equals the rows', async () => {
   const result = await concurrentFavorites(db.pool, 30, 'norm');

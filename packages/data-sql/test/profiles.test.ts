@@ -1,18 +1,7 @@
 import { findProfile, followUser, unfollowUser } from '../src';
-import {
-  createMigratedDatabase,
-  makeUser,
-  rejection,
-  type MigratedDatabase,
-} from './support/database';
+import { useMigratedDatabase, makeUser, rejection } from './support/database';
 
-let db: MigratedDatabase;
-beforeAll(async () => {
-  db = await createMigratedDatabase('profiles');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase('profiles');
 
 describe('findProfile', () => {
   test('when viewed anonymously or by a non-follower, then following is false', async () => {

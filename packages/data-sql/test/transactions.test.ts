@@ -1,20 +1,9 @@
 import { AppError } from '@roadmap/kit';
 import { createArticle, createPool, insertUser, query, withTransaction } from '../src';
 import { barrier, demoteAdminUnlessLast } from '../src/lessons/isolation';
-import {
-  createMigratedDatabase,
-  makeUser,
-  unique,
-  type MigratedDatabase,
-} from './support/database';
+import { useMigratedDatabase, makeUser, unique } from './support/database';
 
-let db: MigratedDatabase;
-beforeAll(async () => {
-  db = await createMigratedDatabase('tx');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase('tx');
 
 describe('withTransaction', () => {
   test('when every step succeeds, then all rows are committed and the result is returned', async () => {

@@ -8,21 +8,9 @@ import {
   setUserRole,
   updateUser,
 } from '../src';
-import {
-  createMigratedDatabase,
-  makeUser,
-  rejection,
-  unique,
-  type MigratedDatabase,
-} from './support/database';
+import { useMigratedDatabase, makeUser, rejection, unique } from './support/database';
 
-let db: MigratedDatabase;
-beforeAll(async () => {
-  db = await createMigratedDatabase('users');
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useMigratedDatabase('users');
 
 describe('insertUser', () => {
   test('when a user is inserted, then the stored row comes back with defaults', async () => {

@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { MIGRATIONS_DIR, migrate } from '@roadmap/data-sql';
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
 import {
-  createTestDatabase,
   createTestRedis,
   requireServices,
   type TestDatabase,
   type TestRedis,
 } from '@roadmap/kit/testing';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import request from 'supertest';
-import { buildApp, type AppConfig, type RestApp } from '../src/app';
+import { buildApp, type AppAuth, type AppConfig, type RestApp } from '../src/app';
 
 export interface TestApi {
   api: RestApp;
@@ -18,41 +19,49 @@ export interface TestApi {
   http: () => ReturnType<typeof request>;
   /** `t.call('put', url)` = `t.http().put(url)`, for tests that loop over methods. */
   call: (method: 'get' | 'post' | 'put' | 'delete', url: string) => request.Test;
+  /** A real HTTP server on a free port, for clients that need a URL (newman); its base URL. */
+  listen: () => Promise<string>;
   stop: () => Promise<void>;
 }
 
-/** Migrations change → a new template database (migrating once, copying per file is cheap). */
-const migrationsKey = createHash('sha256')
-  .update(
-    readdirSync(MIGRATIONS_DIR)
-      .sort()
-      .map((file) => readFileSync(`${MIGRATIONS_DIR}/${file}`, 'utf8'))
-      .join('\n'),
-  )
-  .digest('hex')
-  .slice(0, 12);
+export interface StartApiOptions {
+  /**
+   * Builds the auth the app uses over this file's clients (default: the app's own, configured
+   * from the environment). stop() closes it.
+   */
+  auth?: (clients: { pool: pg.Pool; redis: Redis }) => AppAuth & { close: () => Promise<void> };
+}
 
 /**
- * The real app over this test file's own PostgreSQL database (test_rest_<name>_…) and its own
- * Redis key prefix; no mocks. Call stop() in afterAll.
+ * The real app over this test file's own migrated PostgreSQL database (test_rest_<name>_…)
+ * and its own Redis key prefix; no mocks. Call stop() in afterAll.
  */
-export async function startApi(name: string, config: Partial<AppConfig> = {}): Promise<TestApi> {
+export async function startApi(
+  name: string,
+  config: Partial<AppConfig> = {},
+  options: StartApiOptions = {},
+): Promise<TestApi> {
   await requireServices(['postgres', 'redis']);
-  const db = await createTestDatabase({
-    name: `rest_${name}`,
-    templateKey: `rest_${migrationsKey}`,
-    setup: async (url) => void (await migrate(url)),
-  });
+  const db = await createMigratedTestDatabase(`rest_${name}`);
   const cache = await createTestRedis(`rest-${name}`);
-  const api = buildApp({ pool: db.pool, redis: cache.redis, config });
+  const auth = options.auth?.({ pool: db.pool, redis: cache.redis });
+  const api = buildApp({ pool: db.pool, redis: cache.redis, config, ...(auth ? { auth } : {}) });
+  let server: Server | undefined;
   return {
     api,
     db,
     cache,
     http: () => request(api.app),
     call: (method, url) => request(api.app)[method](url),
+    listen: async () => {
+      server ??= api.app.listen(0, '127.0.0.1');
+      if (!server.listening) await new Promise((resolve) => server?.once('listening', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
     stop: async () => {
+      if (server) await new Promise((resolve) => server?.close(resolve));
       await api.close();
+      await auth?.close();
       await cache.cleanup();
       await db.drop();
     },

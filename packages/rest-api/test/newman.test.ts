@@ -4,19 +4,9 @@
  * its own), a real HTTP server on a random port. Any failed Postman assertion fails this test,
  * and the failure message lists every one of them.
  */
-import { type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import newman, { type NewmanRunSummary } from 'newman';
-import { migrate } from '@roadmap/data-sql';
-import {
-  createTestDatabase,
-  createTestRedis,
-  requireServices,
-  type TestDatabase,
-  type TestRedis,
-} from '@roadmap/kit/testing';
-import { buildApp } from '../src/app';
+import { startApi, type TestApi } from './helpers';
 
 const POSTMAN = path.join(__dirname, '..', 'postman');
 const COLLECTION = path.join(POSTMAN, 'conduit.postman_collection.json');
@@ -48,31 +38,15 @@ function failuresOf(summary: NewmanRunSummary): string[] {
 }
 
 describe('Postman collection run by newman', () => {
-  let db: TestDatabase;
-  let cache: TestRedis;
-  let server: Server;
+  let t: TestApi;
   let baseUrl: string;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    await requireServices(['postgres', 'redis']);
-    db = await createTestDatabase({
-      name: 'newman',
-      setup: async (url) => void (await migrate(url)),
-    });
-    cache = await createTestRedis('newman');
-    const built = buildApp({ pool: db.pool, redis: cache.redis });
-    close = built.close;
-    server = built.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await startApi('newman');
+    baseUrl = await t.listen();
   }, 60_000);
-
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
-    await close?.();
-    await cache?.cleanup();
-    await db?.drop();
+    await t?.stop();
   });
 
   it('when the collection runs against the live server, then every assertion passes', async () => {
@@ -88,7 +62,7 @@ describe('Postman collection run by newman', () => {
     const summary = await runCollection(baseUrl);
 
     expect(failuresOf(summary)).toEqual([]);
-    const users = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    const users = await t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
     // Two runs registered three users each, with different names.
     expect(users.rows[0]?.n).toBe(6);
   }, 120_000);

@@ -9,16 +9,10 @@ import {
   type Role,
   type RoutePolicy,
 } from '@roadmap/auth';
-import { insertUser, migrate } from '@roadmap/data-sql';
+import { insertUser } from '@roadmap/data-sql';
 import { loadConfig } from '@roadmap/kit';
-import {
-  createTestDatabase,
-  createTestRedis,
-  requireServices,
-  type TestDatabase,
-  type TestRedis,
-} from '@roadmap/kit/testing';
-import { buildApp, type RestApp } from '../src/app';
+import { type RestApp } from '../src/app';
+import { startApi, type TestApi } from './helpers';
 
 /**
  * The route × role matrix, built from the REST app's own router (owned by the auth helper).
@@ -77,8 +71,7 @@ function collect(stack: RouteLayer[], prefix = ''): FoundRoute[] {
   return found;
 }
 
-let db: TestDatabase;
-let cache: TestRedis;
+let t: TestApi;
 let auth: Auth;
 let api: RestApp;
 let routes: FoundRoute[];
@@ -86,38 +79,35 @@ const tokens: Partial<Record<Role | 'otherUser', string>> = {};
 const ROLE_LIST: Role[] = ['user', 'editor', 'admin'];
 
 beforeAll(async () => {
-  await requireServices(['postgres', 'redis']);
-  db = await createTestDatabase({
-    name: 'auth_rbac_matrix',
-    setup: async (url) => void (await migrate(url)),
-  });
-  cache = await createTestRedis('auth-rbac-matrix');
-  auth = createAuth({
-    pool: db.pool,
-    redis: cache.redis,
-    // Why an OAuth provider: its routes exist only when one is configured, and the matrix must
-    // cover them. Nothing here talks to it (the flow itself is tested in @roadmap/auth).
-    config: loadConfig(authConfigShape, {
-      NODE_ENV: 'test',
-      OAUTH_PROVIDER: 'github',
-      OAUTH_AUTHORIZATION_URL: 'https://oauth.invalid/authorize',
-      OAUTH_TOKEN_URL: 'https://oauth.invalid/token',
-      OAUTH_USERINFO_URL: 'https://oauth.invalid/userinfo',
-      OAUTH_CLIENT_ID: 'rbac-matrix',
-      OAUTH_CLIENT_SECRET: 'rbac-matrix-secret',
-      OAUTH_CALLBACK_URL: 'http://localhost:3000/auth/oauth/github/callback',
-    }),
-  });
-  api = buildApp({
-    pool: db.pool,
-    redis: cache.redis,
-    auth,
-    config: { RATE_LIMIT_MAX: 1_000_000 },
-  });
+  t = await startApi(
+    'rbac_matrix',
+    { RATE_LIMIT_MAX: 1_000_000 },
+    {
+      auth: (clients) => {
+        auth = createAuth({
+          ...clients,
+          // Why an OAuth provider: its routes exist only when one is configured, and the matrix
+          // must cover them. Nothing here talks to it (the flow itself is tested in @roadmap/auth).
+          config: loadConfig(authConfigShape, {
+            NODE_ENV: 'test',
+            OAUTH_PROVIDER: 'github',
+            OAUTH_AUTHORIZATION_URL: 'https://oauth.invalid/authorize',
+            OAUTH_TOKEN_URL: 'https://oauth.invalid/token',
+            OAUTH_USERINFO_URL: 'https://oauth.invalid/userinfo',
+            OAUTH_CLIENT_ID: 'rbac-matrix',
+            OAUTH_CLIENT_SECRET: 'rbac-matrix-secret',
+            OAUTH_CALLBACK_URL: 'http://localhost:3000/auth/oauth/github/callback',
+          }),
+        });
+        return auth;
+      },
+    },
+  );
+  api = t.api;
   routes = collect((api.app.router as unknown as { stack: RouteLayer[] }).stack);
   for (const role of ROLE_LIST) {
     const id = randomBytes(4).toString('hex');
-    const user = await insertUser(db.pool, {
+    const user = await insertUser(t.db.pool, {
       email: `${role}-${id}@example.com`,
       username: `${role}_${id}`,
       passwordHash: null,
@@ -125,7 +115,7 @@ beforeAll(async () => {
     });
     tokens[role] = (await auth.issueTokens(user)).accessToken;
   }
-  const other = await insertUser(db.pool, {
+  const other = await insertUser(t.db.pool, {
     email: `other-${randomBytes(4).toString('hex')}@example.com`,
     username: `other_${randomBytes(4).toString('hex')}`,
     passwordHash: null,
@@ -133,10 +123,7 @@ beforeAll(async () => {
   tokens.otherUser = (await auth.issueTokens(other)).accessToken;
 });
 afterAll(async () => {
-  await api?.close();
-  await auth?.close();
-  await cache?.cleanup();
-  await db?.drop();
+  await t?.stop();
 });
 
 test('when the routers are walked, then every route declares a policy (or is listed infrastructure)', () => {

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { createHttpApp, finishHttpApp, loadConfig } from '@roadmap/kit';
-import {
-  createTestDatabase,
-  createTestRedis,
-  type TestDatabase,
-  type TestRedis,
-} from '@roadmap/kit/testing';
-import { insertUser, migrate, type Role, type User } from '@roadmap/data-sql';
+import { createTestRedis, type TestDatabase, type TestRedis } from '@roadmap/kit/testing';
+import { insertUser, type Role, type User } from '@roadmap/data-sql';
+import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
 import { authConfigShape, createAuth, routePolicy, type Auth, type AuthConfig } from '../../src';
 
 export const APP_ORIGIN = 'http://app.test';
@@ -36,10 +32,7 @@ export async function createAuthTestApp(
   label: string,
   env: Record<string, string> = {},
 ): Promise<AuthTestApp> {
-  const db = await createTestDatabase({
-    name: `auth_${label}`,
-    setup: async (url) => void (await migrate(url)),
-  });
+  const db = await createMigratedTestDatabase(`auth_${label}`);
   const redis = await createTestRedis(`auth_${label}`);
   const config = loadConfig(authConfigShape, {
     NODE_ENV: 'test',

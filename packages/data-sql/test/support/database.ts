@@ -1,49 +1,40 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { createTestDatabase } from '@roadmap/kit/testing';
+import { type TestDatabase } from '@roadmap/kit/testing';
 import { AppError } from '@roadmap/kit';
-import { createPool, insertUser, migrate, MIGRATIONS_DIR, type Role, type User } from '../../src';
+import { insertUser, type Role, type User } from '../../src';
+import { createMigratedTestDatabase } from '../../src/testing';
 
-/** Changes whenever a migration file changes, so a stale template is never reused. */
-function migrationsHash(): string {
-  const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS_DIR).sort()) {
-    hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)));
-  }
-  return hash.digest('hex').slice(0, 12);
-}
-
-export interface MigratedDatabase {
-  url: string;
-  name: string;
-  pool: pg.Pool;
-  drop: () => Promise<void>;
-}
+export type MigratedDatabase = TestDatabase;
 
 /**
- * This test file's own database (test_datasql_<label>_<random>), a copy of a template that
- * was migrated once for the whole run.
+ * This test file's own migrated database (test_datasql_<label>_<random>): registers the
+ * beforeAll that creates it and the afterAll that drops it. Read its fields inside tests
+ * only — before beforeAll has run there is no database yet.
  */
-export async function createMigratedDatabase(label: string): Promise<MigratedDatabase> {
-  const db = await createTestDatabase({
-    name: `datasql_${label}`,
-    templateKey: `datasql_${migrationsHash()}`,
-    setup: async (url) => {
-      await migrate(url);
-    },
+export function useMigratedDatabase(label: string): MigratedDatabase {
+  let db: MigratedDatabase | undefined;
+  beforeAll(async () => {
+    db = await createMigratedTestDatabase(`datasql_${label}`);
   });
-  const pool = createPool(db.url, { max: 5, applicationName: `test_datasql_${label}` });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  const current = (): MigratedDatabase => {
+    if (!db) throw new Error(`the ${label} test database is used before beforeAll created it`);
+    return db;
+  };
   return {
-    url: db.url,
-    name: db.name,
-    pool,
-    drop: async () => {
-      await pool.end();
-      await db.drop();
+    get url() {
+      return current().url;
     },
+    get name() {
+      return current().name;
+    },
+    get pool() {
+      return current().pool;
+    },
+    drop: () => current().drop(),
   };
 }
 

@@ -11,3 +11,4 @@ export { createTestRedis, deleteByPrefix, type TestRedis } from './redis';
 export { createTestAmqp, type TestAmqp } from './amqp';
 export { describeWithMongo, mongoUrl } from './mongo';
 export { requireServices } from './services';
+export { createBlackholeProxy, type BlackholeProxy } from './proxy';
