@@ -10,8 +10,9 @@ module.exports = function preset(packageDir, overrides = {}) {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     transform: {
-      // Why isolatedModules: type checking is `pnpm typecheck`'s job; transpiling file by
-      // file keeps the test run fast.
+      // Why no type errors here: tsconfig.base.json sets isolatedModules, so ts-jest
+      // transpiles each file on its own (fast), and `diagnostics: false` leaves type checking
+      // to `pnpm typecheck`, which covers the test files too.
       '^.+\\.tsx?$': [
         'ts-jest',
         { tsconfig: path.join(packageDir, 'tsconfig.json'), diagnostics: false },
@@ -23,6 +24,8 @@ module.exports = function preset(packageDir, overrides = {}) {
       '^@roadmap/([a-z-]+)$': '<rootDir>/../$1/src/index.ts',
       '^@roadmap/([a-z-]+)/(.+)$': '<rootDir>/../$1/src/$2',
     },
+    // Used when one package runs alone (`pnpm --filter … test`); the root run reads the
+    // same value from jest.config.cjs, because jest ignores testTimeout inside a project.
     testTimeout: 30_000,
     ...overrides,
   };
