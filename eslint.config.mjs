@@ -1,6 +1,6 @@
 // Type-aware lint for the whole workspace, at zero warnings (`pnpm lint`).
-// The package graph of ../shared/STYLE.md is written down here too: an import that points the
-// wrong way fails lint instead of waiting for a review.
+// The package graph drawn in ARCHITECTURE.md is written down here too: an import that points
+// the wrong way fails lint instead of waiting for a review.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -9,6 +9,7 @@ import globals from 'globals';
 const allowed = {
   kit: [],
   basics: [],
+  language: [],
   'data-sql': ['kit'],
   'data-nosql': ['kit'],
   auth: ['data-sql', 'kit'],
@@ -16,7 +17,14 @@ const allowed = {
   'rest-api': ['conduit', 'auth', 'data-sql', 'kit'],
   'graphql-api': ['conduit', 'auth', 'data-sql', 'kit'],
   events: ['kit'],
-  notifications: ['events', 'data-nosql', 'kit'],
+  notifications: ['events', 'data-nosql', 'auth', 'data-sql', 'kit'],
+};
+
+/** Entry points a package may not import even though it may import the package itself. */
+const forbiddenEntries = {
+  // auth's Express adapters are for Express apps; the use cases and GraphQL know no Express.
+  conduit: ['@roadmap/auth/express', '@roadmap/auth/express/*'],
+  'graphql-api': ['@roadmap/auth/express', '@roadmap/auth/express/*'],
 };
 const everyPackage = Object.keys(allowed);
 
@@ -31,8 +39,16 @@ const graphRules = Object.entries(allowed).map(([pkg, deps]) => ({
             group: everyPackage
               .filter((other) => other !== pkg && !deps.includes(other))
               .flatMap((other) => [`@roadmap/${other}`, `@roadmap/${other}/*`]),
-            message: `packages/${pkg} may import only: ${deps.length ? deps.join(', ') : 'no workspace package'} (see the package graph in shared/STYLE.md).`,
+            message: `packages/${pkg} may import only: ${deps.length ? deps.join(', ') : 'no workspace package'} (see the package graph in ARCHITECTURE.md).`,
           },
+          ...(forbiddenEntries[pkg]
+            ? [
+                {
+                  group: forbiddenEntries[pkg],
+                  message: `packages/${pkg} knows no HTTP framework: import @roadmap/auth, not its Express entry (see ARCHITECTURE.md).`,
+                },
+              ]
+            : []),
           {
             group: ['../../*/src/*', '../../../*/src/*'],
             message:

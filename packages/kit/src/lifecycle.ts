@@ -14,7 +14,7 @@ let exiting: Promise<void> | undefined;
 
 /**
  * Registers work to do when the process is asked to stop. Process-level handlers are
- * installed once, here, and nowhere else (STYLE.md rule 8).
+ * installed once, here, and nowhere else (see "One error type" in ARCHITECTURE.md).
  */
 export function onShutdown(step: ShutdownStep, log: Logger = defaultLogger): void {
   steps.push(step);
