@@ -1,22 +1,11 @@
-import {
-  createArticle,
-  registerUser,
-  startApi,
-  unique,
-  type TestApi,
-  type TestUser,
-} from './helpers';
+import { createArticle, registerUser, useApi, unique, type TestUser } from './helpers';
 
-let t: TestApi;
+const t = useApi('articles');
 let author: TestUser;
 let reader: TestUser;
 beforeAll(async () => {
-  t = await startApi('articles');
   author = await registerUser(t, 'author');
   reader = await registerUser(t, 'reader');
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 type Body = Record<string, unknown> & { errors?: Record<string, string[]> };

@@ -1,20 +1,16 @@
-import { createArticle, registerUser, startApi, type TestApi, type TestUser } from './helpers';
+import { createArticle, registerUser, useApi, type TestUser } from './helpers';
 
 /**
  * Every documented operation, attacked with the same list of bad inputs: the answer must be a
  * 4xx in the one error shape, never a 500. The operations come from the OpenAPI document, so
  * a new route is covered the day it is added.
  */
-let t: TestApi;
+const t = useApi('badinput');
 let user: TestUser;
 let slug: string;
 beforeAll(async () => {
-  t = await startApi('badinput');
   user = await registerUser(t, 'fuzz');
   slug = (await createArticle(t, user)).slug;
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 type Method = 'get' | 'post' | 'put' | 'delete';

@@ -2,18 +2,14 @@ import { cacheKeys, type CachedArticle } from '@roadmap/conduit';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { buildApp } from '../src/app';
-import { createArticle, registerUser, startApi, type TestApi, type TestUser } from './helpers';
+import { createArticle, registerUser, useApi, type TestUser } from './helpers';
 
-let t: TestApi;
+const t = useApi('cache');
 let author: TestUser;
 let reader: TestUser;
 beforeAll(async () => {
-  t = await startApi('cache');
   author = await registerUser(t, 'cauthor');
   reader = await registerUser(t, 'creader');
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 /** What Redis holds for a slug (the app's keys live under "conduit:" inside the test prefix). */

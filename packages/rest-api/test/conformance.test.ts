@@ -1,21 +1,10 @@
-import {
-  createArticle,
-  registerUser,
-  startApi,
-  unique,
-  type TestApi,
-  type TestUser,
-} from './helpers';
+import { createArticle, registerUser, useApi, unique, type TestUser } from './helpers';
 
 /** Findings of the RealWorld conformance audit, one test each. */
-let t: TestApi;
+const t = useApi('conformance');
 let alice: TestUser;
 beforeAll(async () => {
-  t = await startApi('conformance');
   alice = await registerUser(t, 'alice');
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 describe('slugs', () => {

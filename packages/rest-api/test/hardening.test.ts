@@ -1,13 +1,7 @@
 import request from 'supertest';
-import { registerUser, startApi, type TestApi } from './helpers';
+import { registerUser, useApi } from './helpers';
 
-let t: TestApi;
-beforeAll(async () => {
-  t = await startApi('hardening');
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useApi('hardening');
 
 describe('HTTP hardening', () => {
   it('when any response is sent, then helmet headers are set and x-powered-by is not', async () => {
@@ -150,17 +144,11 @@ describe('HTTP hardening', () => {
 });
 
 describe('rate limiting (Redis-backed)', () => {
-  let limited: TestApi;
-  beforeAll(async () => {
-    // Loopback is exempt by default; this app exempts nobody and allows 3 requests a minute.
-    limited = await startApi('ratelimit', {
-      RATE_LIMIT_MAX: 3,
-      RATE_LIMIT_WINDOW_SECONDS: 60,
-      RATE_LIMIT_EXEMPT: [],
-    });
-  });
-  afterAll(async () => {
-    await limited?.stop();
+  // Loopback is exempt by default; this app exempts nobody and allows 3 requests a minute.
+  const limited = useApi('ratelimit', {
+    RATE_LIMIT_MAX: 3,
+    RATE_LIMIT_WINDOW_SECONDS: 60,
+    RATE_LIMIT_EXEMPT: [],
   });
 
   it('when a client goes over the limit, then 429 with Retry-After and the error shape', async () => {

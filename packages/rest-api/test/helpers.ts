@@ -68,6 +68,44 @@ export async function startApi(
   };
 }
 
+/**
+ * startApi for a whole test file: registers the beforeAll that starts the API and the afterAll
+ * that stops it. Use the result inside tests and later hooks only — before the first beforeAll
+ * has run there is no API yet.
+ */
+export function useApi(
+  name: string,
+  config: Partial<AppConfig> = {},
+  options: StartApiOptions = {},
+): TestApi {
+  let started: TestApi | undefined;
+  beforeAll(async () => {
+    started = await startApi(name, config, options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): TestApi => {
+    if (!started) throw new Error(`the ${name} test API is used before beforeAll started it`);
+    return started;
+  };
+  return {
+    get api() {
+      return current().api;
+    },
+    get db() {
+      return current().db;
+    },
+    get cache() {
+      return current().cache;
+    },
+    http: () => current().http(),
+    call: (method, url) => current().call(method, url),
+    listen: () => current().listen(),
+    stop: () => current().stop(),
+  };
+}
+
 let counter = 0;
 /** Unique per call, so tests in one file never collide on usernames, emails or titles. */
 export function unique(prefix: string): string {

@@ -1,13 +1,7 @@
 import type { Router } from 'express';
-import { startApi, type TestApi } from './helpers';
+import { useApi } from './helpers';
 
-let t: TestApi;
-beforeAll(async () => {
-  t = await startApi('openapi');
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useApi('openapi');
 
 /** The parts of Express 5's router internals this test reads. */
 interface Layer {

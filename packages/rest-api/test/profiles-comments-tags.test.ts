@@ -1,22 +1,11 @@
-import {
-  createArticle,
-  registerUser,
-  startApi,
-  unique,
-  type TestApi,
-  type TestUser,
-} from './helpers';
+import { createArticle, registerUser, useApi, unique, type TestUser } from './helpers';
 
-let t: TestApi;
+const t = useApi('social');
 let alice: TestUser;
 let bob: TestUser;
 beforeAll(async () => {
-  t = await startApi('social');
   alice = await registerUser(t, 'alice');
   bob = await registerUser(t, 'bob');
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 describe('profiles', () => {

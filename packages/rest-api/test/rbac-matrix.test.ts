@@ -15,7 +15,7 @@ import { type RestApp } from '../src/app';
 import { startApi, type TestApi } from './helpers';
 
 /**
- * The route × role matrix, built from the REST app's own router (owned by the auth helper).
+ * The route × role matrix, built from the REST app's own router.
  *
  * 1. Walk every router of the app; each route must carry a routePolicy() middleware. A route
  *    without one fails the test — the point: a new endpoint cannot ship without saying who may

@@ -1,4 +1,4 @@
-import { createArticle, registerUser, startApi, type TestApi, type TestUser } from './helpers';
+import { createArticle, registerUser, useApi, type TestUser } from './helpers';
 
 /**
  * RealWorld front ends have no refresh flow and send their stored token on every request.
@@ -6,16 +6,12 @@ import { createArticle, registerUser, startApi, type TestApi, type TestUser } fr
  * is treated as anonymous (with a WWW-Authenticate hint), and `user.token` lives longer than
  * the short access tokens of /api/auth/*.
  */
-let t: TestApi;
+const t = useApi('rwtokens');
 let alice: TestUser;
 let slug: string;
 beforeAll(async () => {
-  t = await startApi('rwtokens');
   alice = await registerUser(t, 'alice');
   slug = (await createArticle(t, alice, { tagList: ['tokens'] })).slug;
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 /** The claims of a JWT, read without verifying (the server already did). */

@@ -1,12 +1,6 @@
-import { registerUser, startApi, unique, type TestApi } from './helpers';
+import { registerUser, useApi, unique } from './helpers';
 
-let t: TestApi;
-beforeAll(async () => {
-  t = await startApi('users');
-});
-afterAll(async () => {
-  await t?.stop();
-});
+const t = useApi('users');
 
 describe('POST /api/users (register)', () => {
   it('when the body is valid, then 201 with the user, a token and null bio/image', async () => {
