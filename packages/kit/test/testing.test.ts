@@ -1,9 +1,10 @@
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { probeService, unreachableMessage } from '../src';
+import { probeService, serviceUrl, unreachableMessage } from '../src';
 import {
   assertTestDatabaseName,
+  createBlackholeProxy,
   createTestAmqp,
   createTestDatabase,
   createTestRedis,
@@ -112,5 +113,28 @@ describe('service probes', () => {
       ['rabbitmq', true],
       ['mysql', true],
     ]);
+  });
+});
+
+describe('blackhole proxy', () => {
+  it('when swallow() is called, then commands through the proxy get no answer while direct ones still do', async () => {
+    const target = serviceUrl('redis');
+    const proxy = await createBlackholeProxy(target, 6379);
+    const viaProxy = new Redis(proxy.url, { commandTimeout: 300, maxRetriesPerRequest: 0 });
+    viaProxy.on('error', () => undefined);
+    const direct = new Redis(target, { maxRetriesPerRequest: 1 });
+    try {
+      expect(new URL(proxy.url).hostname).toBe('127.0.0.1');
+      expect(await viaProxy.ping()).toBe('PONG');
+
+      proxy.swallow();
+
+      await expect(viaProxy.ping()).rejects.toThrow(/timed out/i);
+      expect(await direct.ping()).toBe('PONG');
+    } finally {
+      viaProxy.disconnect();
+      direct.disconnect();
+      await proxy.close();
+    }
   });
 });
