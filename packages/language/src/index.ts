@@ -1,0 +1,1 @@
+export { lessons, type LessonName } from './lessons';

@@ -1,0 +1,11 @@
+import { run as eventLoop } from './event-loop/event-loop.lesson';
+
+/** The eight lessons, in reading order: `pnpm --filter @roadmap/language lesson <name>`. */
+export const lessons = {
+  'event-loop': {
+    title: '1 · The event loop: phases, microtasks, and what blocks it',
+    run: eventLoop,
+  },
+} as const satisfies Record<string, { title: string; run: () => Promise<void> }>;
+
+export type LessonName = keyof typeof lessons;
