@@ -1,3 +1,4 @@
+import { run as asyncCode } from './async/async.lesson';
 import { run as eventLoop } from './event-loop/event-loop.lesson';
 
 /** The eight lessons, in reading order: `pnpm --filter @roadmap/language lesson <name>`. */
@@ -5,6 +6,10 @@ export const lessons = {
   'event-loop': {
     title: '1 · The event loop: phases, microtasks, and what blocks it',
     run: eventLoop,
+  },
+  async: {
+    title: '2 · Asynchronous code: promises, combinators, limits, cancellation',
+    run: asyncCode,
   },
 } as const satisfies Record<string, { title: string; run: () => Promise<void> }>;
 
