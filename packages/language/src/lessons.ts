@@ -1,5 +1,6 @@
 import { run as asyncCode } from './async/async.lesson';
 import { run as eventLoop } from './event-loop/event-loop.lesson';
+import { run as streams } from './streams/streams.lesson';
 
 /** The eight lessons, in reading order: `pnpm --filter @roadmap/language lesson <name>`. */
 export const lessons = {
@@ -10,6 +11,10 @@ export const lessons = {
   async: {
     title: '2 · Asynchronous code: promises, combinators, limits, cancellation',
     run: asyncCode,
+  },
+  streams: {
+    title: '3 · Streams and backpressure: 200 MB in constant memory',
+    run: streams,
   },
 } as const satisfies Record<string, { title: string; run: () => Promise<void> }>;
 
