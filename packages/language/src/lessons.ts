@@ -1,6 +1,7 @@
 import { run as asyncCode } from './async/async.lesson';
 import { run as eventLoop } from './event-loop/event-loop.lesson';
 import { run as streams } from './streams/streams.lesson';
+import { run as workers } from './workers/workers.lesson';
 
 /** The eight lessons, in reading order: `pnpm --filter @roadmap/language lesson <name>`. */
 export const lessons = {
@@ -15,6 +16,10 @@ export const lessons = {
   streams: {
     title: '3 · Streams and backpressure: 200 MB in constant memory',
     run: streams,
+  },
+  workers: {
+    title: '4 · CPU work off the main thread: worker threads, child processes, cluster',
+    run: workers,
   },
 } as const satisfies Record<string, { title: string; run: () => Promise<void> }>;
 
