@@ -1,4 +1,5 @@
 import { run as asyncCode } from './async/async.lesson';
+import { run as errors } from './errors/errors.lesson';
 import { run as eventLoop } from './event-loop/event-loop.lesson';
 import { run as streams } from './streams/streams.lesson';
 import { run as workers } from './workers/workers.lesson';
@@ -20,6 +21,10 @@ export const lessons = {
   workers: {
     title: '4 · CPU work off the main thread: worker threads, child processes, cluster',
     run: workers,
+  },
+  errors: {
+    title: '5 · Errors: operational vs programmer, causes, crashes and graceful shutdown',
+    run: errors,
   },
 } as const satisfies Record<string, { title: string; run: () => Promise<void> }>;
 
