@@ -2,6 +2,7 @@ import { run as asyncCode } from './async/async.lesson';
 import { run as errors } from './errors/errors.lesson';
 import { run as eventLoop } from './event-loop/event-loop.lesson';
 import { run as streams } from './streams/streams.lesson';
+import { run as types } from './types/types.lesson';
 import { run as workers } from './workers/workers.lesson';
 
 /** The eight lessons, in reading order: `pnpm --filter @roadmap/language lesson <name>`. */
@@ -26,6 +27,10 @@ export const lessons = {
     title: '5 · Errors: operational vs programmer, causes, crashes and graceful shutdown',
     run: errors,
   },
-} as const satisfies Record<string, { title: string; run: () => Promise<void> }>;
+  types: {
+    title: '6 · TypeScript that pays for itself: unions, generics, guards, brands, schemas',
+    run: types,
+  },
+} as const satisfies Record<string, { title: string; run: () => void | Promise<void> }>;
 
 export type LessonName = keyof typeof lessons;
