@@ -1,6 +1,7 @@
 import { run as asyncCode } from './async/async.lesson';
 import { run as errors } from './errors/errors.lesson';
 import { run as eventLoop } from './event-loop/event-loop.lesson';
+import { run as modules } from './modules/modules.lesson';
 import { run as streams } from './streams/streams.lesson';
 import { run as types } from './types/types.lesson';
 import { run as workers } from './workers/workers.lesson';
@@ -30,6 +31,10 @@ export const lessons = {
   types: {
     title: '6 · TypeScript that pays for itself: unions, generics, guards, brands, schemas',
     run: types,
+  },
+  modules: {
+    title: '7 · Modules and packages: CommonJS and ESM, exports maps, workspaces, the lockfile',
+    run: modules,
   },
 } as const satisfies Record<string, { title: string; run: () => void | Promise<void> }>;
 
