@@ -3,6 +3,7 @@ import { run as errors } from './errors/errors.lesson';
 import { run as eventLoop } from './event-loop/event-loop.lesson';
 import { run as modules } from './modules/modules.lesson';
 import { run as streams } from './streams/streams.lesson';
+import { run as testing } from './testing/testing.lesson';
 import { run as types } from './types/types.lesson';
 import { run as workers } from './workers/workers.lesson';
 
@@ -35,6 +36,10 @@ export const lessons = {
   modules: {
     title: '7 · Modules and packages: CommonJS and ESM, exports maps, workspaces, the lockfile',
     run: modules,
+  },
+  testing: {
+    title: "8 · Node's test runner, the debugger and the CPU profiler",
+    run: testing,
   },
 } as const satisfies Record<string, { title: string; run: () => void | Promise<void> }>;
 
