@@ -73,7 +73,7 @@ describe('lesson 2: asynchronous code', () => {
       cause: 'TimeoutError',
       cleanedUp: true,
     });
-    expect(await cancelFetch(50)).toEqual({
+    expect(await cancelFetch(200)).toEqual({
       what: 'fetch',
       error: 'TimeoutError',
       cleanedUp: true,
