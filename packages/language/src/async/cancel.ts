@@ -39,27 +39,25 @@ export async function cancelTimer(ms: number): Promise<Cancelled> {
 /** A `fetch` to a server that never answers, given up after `ms`. */
 export async function cancelFetch(ms: number): Promise<Cancelled> {
   let server: Server | undefined;
+  let socketClosed = false;
   try {
     server = createServer((req, res) => {
-      // The warm-up's connection closes after it, so only the cancelled request's stays open.
-      if (req.url === '/ready') res.setHeader('connection', 'close').end('ok');
-      // Anything else: never answer.
+      // The warm-up's connection closes after it, so it cannot carry the request below.
+      if (req.url === '/ready') return void res.setHeader('connection', 'close').end('ok');
+      // Anything else: never answer, and note when the client hangs up.
+      req.socket.on('close', () => (socketClosed = true));
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // Why a first request: it loads fetch's HTTP client and opens the connection, so the
-    // deadline below measures waiting for the answer, not start-up on a busy machine.
+    // Why a first request: it loads fetch's HTTP client, so the deadline below measures
+    // waiting for the answer, not start-up on a busy machine.
     await (await fetch(`${base}/ready`)).text();
     await fetch(`${base}/never`, { signal: AbortSignal.timeout(ms) });
     throw new Error('the request was not cancelled');
   } catch (err) {
-    // fetch closes the connection of an aborted request: wait until the server has none left.
-    let open = -1;
-    for (let i = 0; i < 300 && open !== 0; i++) {
-      open = await new Promise<number>((resolve) => server!.getConnections((_e, n) => resolve(n)));
-      if (open !== 0) await sleep(10);
-    }
-    return { what: 'fetch', ...describeError(err), cleanedUp: open === 0 };
+    // fetch closes the connection that carried the aborted request; wait for the server to see it.
+    for (let i = 0; i < 300 && !socketClosed; i++) await sleep(10);
+    return { what: 'fetch', ...describeError(err), cleanedUp: socketClosed };
   } finally {
     server?.closeAllConnections();
     server?.close();
