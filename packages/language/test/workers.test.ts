@@ -23,6 +23,17 @@ describe('lesson 4: CPU work off the main thread', () => {
     );
   });
 
+  it('when the pool is closed with work in flight, then that work is rejected instead of left hanging', async () => {
+    const own = new WorkerPool<HashTask, string>(hashWorkerFile, 1);
+    // Settled into values at once, so the rejections during close() count as handled.
+    const running = own.run({ password: 'x', iterations: 5_000_000 }).catch((e: Error) => e);
+    const queued = own.run({ password: 'y', iterations: 1 }).catch((e: Error) => e);
+    await own.close();
+    expect(await running).toEqual(new Error('the pool is closed'));
+    expect(await queued).toEqual(new Error('the pool is closed'));
+    await expect(own.run({ password: 'z', iterations: 1 })).rejects.toThrow('the pool is closed');
+  });
+
   it('when hashing runs inline, then the server answers no ping while a hash is in flight', async () => {
     const run = await measureServer(100_000, 4);
     expect(run.load.pings).toBeGreaterThan(0);

@@ -35,7 +35,9 @@ export async function startHashServer(
     const task = { password: 'correct horse battery staple', iterations };
     // Inline, the whole hash runs inside this callback: no other request can be handled, so no
     // ping can ever see `inFlight > 0`. In the pool, this callback returns at once.
-    const hashed = pool ? pool.run(task) : Promise.resolve(hashPassword(task));
+    const hashed = pool
+      ? pool.run(task)
+      : new Promise<string>((resolve) => resolve(hashPassword(task)));
     hashed.then(
       (hash) => {
         inFlight--;

@@ -47,7 +47,9 @@ export class WorkerPool<In, Out> {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error('the pool is closed'));
+    for (const job of [...this.queue.splice(0), ...this.running.values()]) {
+      job.reject(new Error('the pool is closed'));
+    }
     await Promise.all([...this.idle, ...this.running.keys()].map((worker) => worker.terminate()));
   }
 
