@@ -62,7 +62,7 @@ export async function run(): Promise<void> {
     if (thrown) console.log(`      stderr: ${thrown}`);
   }
 
-  console.log('\nGraceful shutdown: SIGTERM while a 300 ms request is in flight');
+  console.log('\nGraceful shutdown: SIGTERM while a request is in flight (it needs 300 ms more)');
   const graceful = await runShutdown(300, 2_000);
   for (const line of graceful.log) console.log(`  child: ${line.replace(/\d{4,5}$/, '<port>')}`);
   console.log(`  client of the in-flight request got: ${graceful.inFlight}`);

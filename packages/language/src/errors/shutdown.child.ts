@@ -6,12 +6,18 @@ import { type AddressInfo } from 'node:net';
 const requestMs = Number(process.argv[2] ?? 300);
 const shutdownTimeoutMs = Number(process.argv[3] ?? 2_000);
 
+const stopSignal = new Promise((resolve) => process.once('SIGTERM', resolve));
+
 const server = createServer((req, res) => {
   console.log(`request started: ${req.url}`);
-  setTimeout(() => {
-    res.end(`done after ${requestMs} ms`);
-    console.log(`request finished: ${req.url}`);
-  }, requestMs);
+  // Why wait for the signal first: the lesson is about a request that is in flight when SIGTERM
+  // arrives, and this makes sure it is, however slow the machine. Then it takes requestMs.
+  void stopSignal.then(() =>
+    setTimeout(() => {
+      res.end(`done after ${requestMs} ms`);
+      console.log(`request finished: ${req.url}`);
+    }, requestMs),
+  );
 });
 
 server.listen(0, '127.0.0.1', () => {
