@@ -20,6 +20,13 @@ const allowed = {
 };
 const everyPackage = Object.keys(allowed);
 
+/**
+ * Packages that must know no HTTP framework: they may import auth and kit, but only their
+ * framework-free main entries, never the Express ones.
+ */
+const frameworkFree = ['conduit', 'graphql-api'];
+const expressEntries = ['@roadmap/auth/express', '@roadmap/kit/express'];
+
 const graphRules = Object.entries(allowed).map(([pkg, deps]) => ({
   files: [`packages/${pkg}/**/*.{ts,mts,cts}`],
   rules: {
@@ -33,6 +40,14 @@ const graphRules = Object.entries(allowed).map(([pkg, deps]) => ({
               .flatMap((other) => [`@roadmap/${other}`, `@roadmap/${other}/*`]),
             message: `packages/${pkg} may import only: ${deps.length ? deps.join(', ') : 'no workspace package'} (see the package graph in shared/STYLE.md).`,
           },
+          ...(frameworkFree.includes(pkg)
+            ? [
+                {
+                  group: [...expressEntries, 'express', 'express-*', 'passport', 'passport-*'],
+                  message: `packages/${pkg} knows no HTTP framework: import @roadmap/auth and @roadmap/kit, not their Express entries.`,
+                },
+              ]
+            : []),
           {
             group: ['../../*/src/*', '../../../*/src/*'],
             message:

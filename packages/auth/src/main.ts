@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { loadConfig, logger, port, runMain, startHttpServer, url } from '@roadmap/kit';
+import { loadConfig, logger, port, runMain, url } from '@roadmap/kit';
+import { startHttpServer } from '@roadmap/kit/express';
 import {
   createPool,
   DEFAULT_DATABASE_URL,
@@ -9,7 +10,7 @@ import {
   insertUser,
   migrate,
 } from '@roadmap/data-sql';
-import { buildAuthApp } from './app';
+import { buildAuthApp } from './express';
 import { assertProductionSecrets, authConfigShape } from './config';
 
 runMain(async () => {

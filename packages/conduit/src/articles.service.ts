@@ -6,13 +6,13 @@ import {
   favoriteArticle,
   feedArticles,
   findArticleBySlug,
+  findViewerFlags,
   listArticles,
   unfavoriteArticle,
   updateArticle,
   type Article as ArticleRecord,
 } from '@roadmap/data-sql';
 import { cacheKeys } from './cache';
-import { viewerFlags } from './conduit.repository';
 import { viewerId, type ConduitDeps } from './deps';
 import { toArticle, toListItem } from './mappers';
 import type { ListArticlesQuery, NewArticle, Pagination, UpdateArticle } from './articles.schema';
@@ -72,7 +72,7 @@ export function createArticlesService(deps: ConduitDeps) {
     const { cached, fresh } = await load(slug, viewer);
     if (fresh) return toArticle(fresh);
     if (viewer === null) return cached.article;
-    const flags = await viewerFlags(db, viewer, cached.id, cached.authorId);
+    const flags = await findViewerFlags(db, viewer, cached.id, cached.authorId);
     return {
       ...cached.article,
       favorited: flags.favorited,

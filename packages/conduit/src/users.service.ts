@@ -1,10 +1,15 @@
 import { AppError } from '@roadmap/kit';
 import { assertCan, type Actor } from '@roadmap/auth';
-import { findUserById, insertUser, updateUser, type User } from '@roadmap/data-sql';
+import {
+  findUserById,
+  insertUser,
+  listSlugsByAuthor,
+  updateUser,
+  type User,
+} from '@roadmap/data-sql';
 import { cacheKeys } from './cache';
 import { viewerId, type ConduitDeps } from './deps';
 import { toUserView } from './mappers';
-import { slugsByAuthor } from './conduit.repository';
 import type { LoginUser, NewUser, UpdateUser } from './users.schema';
 import type { UserView } from './views';
 
@@ -81,7 +86,7 @@ export function createUsersService(deps: ConduitDeps) {
     if (passwordHash !== undefined) await auth.revokeAllRefreshTokens(id);
     // Why: cached articles embed their author's username, bio and image.
     if (patch.username !== undefined || patch.bio !== undefined || patch.image !== undefined) {
-      await cache.del(...(await slugsByAuthor(db, id)).map(cacheKeys.article));
+      await cache.del(...(await listSlugsByAuthor(db, id)).map(cacheKeys.article));
     }
     return withToken(user);
   }

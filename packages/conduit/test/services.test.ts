@@ -1,4 +1,4 @@
-import { createAuth, loadAuthConfig } from '@roadmap/auth';
+import { createAuthCore, loadAuthConfig } from '@roadmap/auth';
 import { migrate } from '@roadmap/data-sql';
 import { AppError } from '@roadmap/kit';
 import {
@@ -24,7 +24,7 @@ beforeAll(async () => {
     setup: async (url) => void (await migrate(url)),
   });
   cache = await createTestRedis('conduit-services');
-  const auth = createAuth({
+  const auth = createAuthCore({
     pool: db.pool,
     redis: cache.redis,
     config: loadAuthConfig({ NODE_ENV: 'test' }),

@@ -1,3 +1,5 @@
+// @roadmap/kit: the framework-free platform (config, logging, errors, health, lifecycle).
+// The Express app and server are in @roadmap/kit/express.
 export { loadConfig, baseEnvShape, port, url, ConfigError, type Config } from './config';
 export {
   logger,
@@ -8,17 +10,7 @@ export {
   type RequestContext,
 } from './logger';
 export { AppError, isAppError, type AppErrorOptions, type ErrorDetails } from './errors';
-export {
-  createHttpApp,
-  finishHttpApp,
-  errorHandler,
-  notFoundHandler,
-  toAppError,
-  type HttpApp,
-  type HttpAppOptions,
-} from './http';
 export { Health, withTimeout, type ReadinessCheck, type HealthReport } from './health';
-export { startHttpServer, type RunningServer, type StartOptions } from './server';
 export {
   onShutdown,
   shutdownAll,

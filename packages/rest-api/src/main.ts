@@ -1,13 +1,13 @@
-import { createAuth } from '@roadmap/auth';
+import { createAuth } from '@roadmap/auth/express';
 import { assertMigrated, createPool } from '@roadmap/data-sql';
 import {
   createLogger,
   runMain,
-  startHttpServer,
   StartupError,
   probeService,
   unreachableMessage,
 } from '@roadmap/kit';
+import { startHttpServer } from '@roadmap/kit/express';
 import { Redis } from 'ioredis';
 import { buildApp } from './app';
 import { loadRestApiConfig } from './config';

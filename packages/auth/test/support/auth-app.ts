@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
-import { createHttpApp, finishHttpApp, loadConfig } from '@roadmap/kit';
+import { loadConfig } from '@roadmap/kit';
+import { createHttpApp, finishHttpApp } from '@roadmap/kit/express';
 import {
   createTestDatabase,
   createTestRedis,
@@ -8,7 +9,8 @@ import {
   type TestRedis,
 } from '@roadmap/kit/testing';
 import { insertUser, migrate, type Role, type User } from '@roadmap/data-sql';
-import { authConfigShape, createAuth, routePolicy, type Auth, type AuthConfig } from '../../src';
+import { authConfigShape, type AuthConfig } from '../../src';
+import { createAuth, routePolicy, type Auth } from '../../src/express';
 
 export const APP_ORIGIN = 'http://app.test';
 

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit';
+import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
 import { actorOf, routePolicy } from './authenticate';
-import type { AuthConfig } from './config';
+import type { AuthConfig } from '../config';
 import { createAuth, type Auth } from './create-auth';
 
 /**
