@@ -13,6 +13,7 @@ export {
   policy,
   can,
   assertCan,
+  assertPolicy,
   permissionsOf,
   isRole,
   ROLES,
@@ -20,7 +21,9 @@ export {
   type Role,
   type Permission,
   type Actor,
+  type Identity,
   type Resource,
+  type RoutePolicy,
 } from './policy';
 export {
   credentialStamp,

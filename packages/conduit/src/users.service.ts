@@ -8,7 +8,7 @@ import {
   type User,
 } from '@roadmap/data-sql';
 import { cacheKeys } from './cache';
-import { viewerId, type ConduitDeps } from './deps';
+import type { ConduitDeps } from './deps';
 import { toUserView } from './mappers';
 import type { LoginUser, NewUser, UpdateUser } from './users.schema';
 import type { UserView } from './views';
@@ -53,7 +53,7 @@ export function createUsersService(deps: ConduitDeps) {
 
   async function load(actor: Actor): Promise<User> {
     assertCan(actor, 'user:read-self');
-    const user = await findUserById(db, viewerId(actor)!);
+    const user = await findUserById(db, actor.userId);
     // A valid token for a user deleted since it was issued.
     if (!user) throw AppError.unauthorized('token', 'is invalid');
     return user;
@@ -70,7 +70,7 @@ export function createUsersService(deps: ConduitDeps) {
   /** PUT /user: only the fields sent change; `bio: ""` or `null` clears the bio. */
   async function update(actor: Actor, patch: UpdateUser): Promise<UserView> {
     assertCan(actor, 'user:update-self');
-    const id = viewerId(actor)!;
+    const id = actor.userId;
     const passwordHash =
       patch.password === undefined ? undefined : await auth.passwords.hash(patch.password);
     const user = await updateUser(db, id, {

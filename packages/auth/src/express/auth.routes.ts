@@ -4,7 +4,7 @@ import { findUserById } from '@roadmap/data-sql';
 import { loginBody, pageQuery, parse, refreshBody, setRoleBody } from '../auth.schema';
 import type { AuthCore } from '../core';
 import { toPublicUser } from '../user.view';
-import { actorOf, routePolicy } from './authenticate';
+import { actorOf, authOf, routePolicy } from './authenticate';
 import { endSession, startSession, type Csrf } from './session';
 
 export interface RouteDeps {
@@ -68,7 +68,7 @@ export function sessionRoutes(deps: RouteDeps): Router {
     routePolicy('authenticated'),
     sessionMiddleware,
     async (req, res) => {
-      const actor = actorOf(req);
+      const actor = authOf(req);
       const user = await findUserById(deps.pool, actor.userId);
       // Only a session has a CSRF token; asking for one on a token request would create a session.
       res.set('Cache-Control', 'no-store').json({

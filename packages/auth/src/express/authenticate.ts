@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { AppError, logger } from '@roadmap/kit';
 import { findUserById } from '@roadmap/data-sql';
 import { tokenFromAuthorization, type AuthCore } from '../core';
-import { can, type Permission } from '../policy';
+import { assertPolicy, type Actor, type RoutePolicy } from '../policy';
 import { sessionExpired, sessionMatchesUser } from '../session-rules';
 import { isStateChanging, type Csrf } from './session';
 import type { AuthContext } from './request';
@@ -77,7 +77,7 @@ export function createAuthenticate(deps: {
         // Why not a 401 here: RealWorld front ends send their stored token on every request and
         // have no refresh flow, so an expired token must not break public pages. The request
         // goes on as anonymous; routes that need an identity throw this rejection (401) in
-        // actorOf(), and the header tells any client that its token was not accepted.
+        // authOf(), and the header tells any client that its token was not accepted.
         req.authRejection = error as Error;
         res.setHeader('WWW-Authenticate', 'Token realm="conduit", error="invalid_token"');
       }
@@ -103,20 +103,30 @@ export function createAuthenticate(deps: {
   };
 }
 
-/** 401 unless `authenticate` found an identity (403 if a session was refused for CSRF). */
-export function actorOf(req: Request): AuthContext {
+/**
+ * The one way an Express handler learns who is asking: the core's Actor (what services take),
+ * null for an anonymous request. Never throws; routePolicy() has already refused what it must.
+ */
+export function actorOf(req: Request): Actor {
+  return req.auth ? { userId: req.auth.userId, role: req.auth.role } : null;
+}
+
+/**
+ * The identity and how it was proven, for a route that needs one: 401 unless `authenticate`
+ * found one (403 if a session was refused for CSRF, 401 "is invalid" for a rejected token).
+ */
+export function authOf(req: Request): AuthContext {
   if (req.auth) return req.auth;
   if (req.authRejection) throw req.authRejection;
   throw AppError.unauthorized('token', 'is missing');
 }
 
 export const requireAuth: RequestHandler = (req, _res, next) => {
-  actorOf(req);
+  authOf(req);
   next();
 };
 
-/** What a route declares: open to all, open to any signed-in user, or one permission. */
-export type RoutePolicy = 'public' | 'authenticated' | Permission;
+export type { RoutePolicy };
 export type PolicyMiddleware = RequestHandler & { readonly routePolicy: RoutePolicy };
 
 /**
@@ -127,11 +137,8 @@ export type PolicyMiddleware = RequestHandler & { readonly routePolicy: RoutePol
  */
 export function routePolicy(policy: RoutePolicy): PolicyMiddleware {
   const handler: RequestHandler = (req, _res, next) => {
-    if (policy !== 'public') {
-      const actor = actorOf(req);
-      if (policy !== 'authenticated' && !can(actor, policy))
-        throw AppError.forbidden(policy.split(':')[0]);
-    }
+    // authOf() first: a rejected token or CSRF check explains itself better than "missing".
+    if (policy !== 'public') assertPolicy(authOf(req), policy);
     next();
   };
   return Object.assign(handler, { routePolicy: policy });

@@ -9,6 +9,7 @@ export {
   declaredPolicy,
   requireAuth,
   actorOf,
+  authOf,
   type RoutePolicy,
   type PolicyMiddleware,
 } from './authenticate';
