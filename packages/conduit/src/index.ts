@@ -26,5 +26,5 @@ export { LIMITS, text } from './limits';
 export * from './users.schema';
 export * from './articles.schema';
 export * from './comments.schema';
-export type * from './views';
+export * from './views';
 export type { CachedArticle } from './articles.service';
