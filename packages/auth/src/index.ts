@@ -39,3 +39,4 @@ export type { TokenPair } from './token.service';
 export type { Passwords } from './passwords';
 export type { LoginInput } from './login.service';
 export { toPublicUser } from './user.view';
+export { DEFAULT_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from './password-rules';

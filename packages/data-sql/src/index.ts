@@ -10,6 +10,7 @@ export {
 export { mapPgError } from './db/errors';
 export { countRoundTrips, type RecordedStatement } from './db/round-trips';
 export { ensureDatabase } from './db/ensure-database';
+export { prepareDatabase } from './db/prepare-database';
 export {
   resolveDatabase,
   startEmbeddedPostgres,

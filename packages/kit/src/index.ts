@@ -1,6 +1,14 @@
 // @roadmap/kit: the framework-free platform (config, logging, errors, health, lifecycle).
 // The Express app and server are in @roadmap/kit/express.
-export { loadConfig, baseEnvShape, port, url, ConfigError, type Config } from './config';
+export {
+  loadConfig,
+  baseEnvShape,
+  port,
+  url,
+  trustProxy,
+  ConfigError,
+  type Config,
+} from './config';
 export {
   logger,
   createLogger,
