@@ -18,6 +18,7 @@ export {
   type RequestContext,
 } from './logger';
 export { AppError, isAppError, type AppErrorOptions, type ErrorDetails } from './errors';
+export { parseOrThrow, issuesToDetails } from './validation';
 export { Health, withTimeout, type ReadinessCheck, type HealthReport } from './health';
 export {
   onShutdown,

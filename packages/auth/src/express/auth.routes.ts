@@ -1,7 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { findUserById } from '@roadmap/data-sql';
-import { loginBody, pageQuery, parse, refreshBody, setRoleBody } from '../auth.schema';
+import { parseOrThrow } from '@roadmap/kit';
+import { loginBody, pageQuery, refreshBody, setRoleBody } from '../auth.schema';
 import type { AuthCore } from '../core';
 import { toPublicUser } from '../user.view';
 import { actorOf, authOf, routePolicy } from './authenticate';
@@ -24,19 +25,19 @@ export function tokenRoutes(deps: RouteDeps): Router {
   });
 
   router.post('/api/auth/login', routePolicy('public'), async (req, res) => {
-    const { email, password } = parse(loginBody, req.body);
+    const { email, password } = parseOrThrow(loginBody, req.body ?? {});
     const user = await deps.core.login({ email, password, ip: req.ip ?? 'unknown' });
     res.json({ user: toPublicUser(user), ...(await deps.core.issueTokens(user)) });
   });
 
   router.post('/api/auth/refresh', routePolicy('public'), async (req, res) => {
-    const { refreshToken } = parse(refreshBody, req.body);
+    const { refreshToken } = parseOrThrow(refreshBody, req.body ?? {});
     const { user, ...pair } = await deps.core.refresh(refreshToken);
     res.json({ user: toPublicUser(user), ...pair });
   });
 
   router.post('/api/auth/logout', routePolicy('public'), async (req, res) => {
-    const { refreshToken } = parse(refreshBody, req.body);
+    const { refreshToken } = parseOrThrow(refreshBody, req.body ?? {});
     await deps.core.logout(refreshToken);
     res.status(204).end();
   });
@@ -57,7 +58,7 @@ export function sessionRoutes(deps: RouteDeps): Router {
     // Login CSRF (being signed in as the attacker) is stopped by the Origin check: there is no
     // session yet whose synchronizer token could be checked.
     csrf.assertSameOrigin(req);
-    const { email, password } = parse(loginBody, req.body);
+    const { email, password } = parseOrThrow(loginBody, req.body ?? {});
     const user = await deps.core.login({ email, password, ip: req.ip ?? 'unknown' });
     const csrfToken = await startSession(req, user, csrf);
     res.set('Cache-Control', 'no-store').json({ user: toPublicUser(user), csrfToken });
@@ -98,13 +99,13 @@ export function adminRoutes(deps: RouteDeps): Router {
   router.get('/api/admin/users', routePolicy('user:list'), async (req, res) => {
     const { users, usersCount } = await deps.core.admin.list(
       actorOf(req),
-      parse(pageQuery, req.query),
+      parseOrThrow(pageQuery, req.query),
     );
     res.json({ users: users.map(toPublicUser), usersCount });
   });
 
   router.put('/api/admin/users/:username/role', routePolicy('user:set-role'), async (req, res) => {
-    const { role } = parse(setRoleBody, req.body);
+    const { role } = parseOrThrow(setRoleBody, req.body ?? {});
     const user = await deps.core.admin.setRole(actorOf(req), String(req.params.username), role);
     res.json({ user: toPublicUser(user) });
   });
