@@ -20,13 +20,26 @@ const allowed = {
   notifications: ['events', 'data-nosql', 'auth', 'data-sql', 'kit'],
 };
 
-/** Entry points a package may not import even though it may import the package itself. */
-const forbiddenEntries = {
-  // auth's Express adapters are for Express apps; the use cases and GraphQL know no Express.
-  conduit: ['@roadmap/auth/express', '@roadmap/auth/express/*'],
-  'graphql-api': ['@roadmap/auth/express', '@roadmap/auth/express/*'],
-};
 const everyPackage = Object.keys(allowed);
+
+/**
+ * Imports forbidden inside a package even though the package graph allows the package itself.
+ * conduit knows no HTTP framework at all; graphql-api serves over Express (Apollo's
+ * integration) but must reach auth through its framework-free core, never its Express entry.
+ */
+const expressEntries = ['@roadmap/auth/express', '@roadmap/kit/express'];
+const forbidden = {
+  conduit: {
+    group: [...expressEntries, 'express', 'express-*', 'passport', 'passport-*'],
+    message:
+      'packages/conduit knows no HTTP framework: import @roadmap/auth and @roadmap/kit, not their Express entries.',
+  },
+  'graphql-api': {
+    group: ['@roadmap/auth/express', '@roadmap/auth/express/*'],
+    message:
+      'packages/graphql-api builds its Actor with the auth core: import @roadmap/auth, not its Express entry.',
+  },
+};
 
 const graphRules = Object.entries(allowed).map(([pkg, deps]) => ({
   files: [`packages/${pkg}/**/*.{ts,mts,cts}`],
@@ -41,14 +54,7 @@ const graphRules = Object.entries(allowed).map(([pkg, deps]) => ({
               .flatMap((other) => [`@roadmap/${other}`, `@roadmap/${other}/*`]),
             message: `packages/${pkg} may import only: ${deps.length ? deps.join(', ') : 'no workspace package'} (see the package graph in ARCHITECTURE.md).`,
           },
-          ...(forbiddenEntries[pkg]
-            ? [
-                {
-                  group: forbiddenEntries[pkg],
-                  message: `packages/${pkg} knows no HTTP framework: import @roadmap/auth, not its Express entry (see ARCHITECTURE.md).`,
-                },
-              ]
-            : []),
+          ...(forbidden[pkg] ? [forbidden[pkg]] : []),
           {
             group: ['../../*/src/*', '../../../*/src/*'],
             message:

@@ -4,10 +4,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { loadConfig, startHttpServer } from '@roadmap/kit';
+import { loadConfig } from '@roadmap/kit';
+import { startHttpServer } from '@roadmap/kit/express';
 import { createPool } from '@roadmap/data-sql';
 import { authConfigShape } from '../src/config';
-import { buildAuthApp } from '../src/app';
+import { buildAuthApp } from '../src/express';
 
 async function main() {
   const config = loadConfig(authConfigShape, {

@@ -24,7 +24,7 @@ export function createAdminService(deps: { pool: pg.Pool }) {
    */
   async function assertLiveCan(db: Db, actor: Actor, permission: Permission): Promise<void> {
     assertCan(actor, permission);
-    const current = actor && (await findUserById(db, Number(actor.userId)));
+    const current = await findUserById(db, actor.userId);
     if (!current || !can({ userId: current.id, role: current.role }, permission))
       throw AppError.forbidden(permission.split(':')[0]);
   }

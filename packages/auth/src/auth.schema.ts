@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { AppError } from '@roadmap/kit';
 import { ROLES } from './policy';
 
-/** Request bodies of the auth endpoints, validated at the edge (one schema → type + check). */
+/**
+ * Request bodies of the auth endpoints, validated at the edge (one schema → type + check) by
+ * kit's parseOrThrow: the same validator and error messages as every Conduit route.
+ */
 export const loginBody = z.object({
   email: z.string().trim().min(1, "can't be blank").max(254),
   password: z.string().min(1, "can't be blank").max(1024),
@@ -13,14 +15,3 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
 });
-
-export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const details: Record<string, string[]> = {};
-  for (const issue of result.error.issues) {
-    const key = issue.path.join('.') || 'body';
-    (details[key] ??= []).push(issue.message);
-  }
-  throw AppError.validation(details);
-}

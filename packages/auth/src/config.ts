@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadConfig, type Config } from '@roadmap/kit';
+import { ConfigError, loadConfig, type Config } from '@roadmap/kit';
+import { DEFAULT_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from './password-rules';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const bool = (fallback: boolean) =>
@@ -53,7 +54,12 @@ export const authConfigShape = {
         .filter(Boolean),
     ),
 
-  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(8),
+  PASSWORD_MIN_LENGTH: z.coerce
+    .number()
+    .int()
+    .min(DEFAULT_PASSWORD_MIN_LENGTH)
+    .max(PASSWORD_MAX_LENGTH)
+    .default(DEFAULT_PASSWORD_MIN_LENGTH),
   /** Argon2id cost; the defaults are OWASP's first recommendation (19 MiB, t=2, p=1). */
   ARGON2_MEMORY_KIB: z.coerce
     .number()
@@ -103,7 +109,7 @@ export function assertProductionSecrets(config: AuthConfig): void {
     !config.SESSION_SECRET && 'SESSION_SECRET',
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new Error(
+    throw new ConfigError(
       `Invalid configuration — ${missing.join(', ')} must be set in production (no generated secrets outside development). See .env.example.`,
     );
   }
@@ -127,7 +133,7 @@ export function oauthSettings(config: AuthConfig) {
     !OAUTH_CLIENT_SECRET ||
     !OAUTH_CALLBACK_URL
   ) {
-    throw new Error(
+    throw new ConfigError(
       'Invalid configuration — OAUTH_CLIENT_ID is set, so OAUTH_CLIENT_SECRET, OAUTH_AUTHORIZATION_URL, OAUTH_TOKEN_URL, OAUTH_USERINFO_URL and OAUTH_CALLBACK_URL must be set too. See .env.example.',
     );
   }

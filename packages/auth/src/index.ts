@@ -1,11 +1,19 @@
-import './types';
-
-export { createAuth, type Auth, type AuthDeps } from './create-auth';
-export { authConfigShape, loadAuthConfig, type AuthConfig } from './config';
+// @roadmap/auth: the framework-free core of authentication and authorization. Nothing here
+// imports an HTTP framework; the Express adapters live in @roadmap/auth/express.
+export { createAuthCore, tokenFromAuthorization, type AuthCore, type AuthDeps } from './core';
+export {
+  authConfigShape,
+  loadAuthConfig,
+  assertProductionSecrets,
+  oauthSettings,
+  type AuthConfig,
+  type OAuthSettings,
+} from './config';
 export {
   policy,
   can,
   assertCan,
+  assertPolicy,
   permissionsOf,
   isRole,
   ROLES,
@@ -13,20 +21,22 @@ export {
   type Role,
   type Permission,
   type Actor,
+  type Identity,
   type Resource,
+  type RoutePolicy,
 } from './policy';
 export {
-  routePolicy,
-  declaredPolicy,
-  requireAuth,
-  actorOf,
-  type RoutePolicy,
-  type PolicyMiddleware,
-} from './authenticate';
+  credentialStamp,
+  openSession,
+  sessionExpired,
+  sessionMatchesUser,
+  type SessionRecord,
+} from './session-rules';
+export { profileFromUserinfo, type ExternalProfile } from './oauth.service';
 export { loginBody, refreshBody, setRoleBody, pageQuery } from './auth.schema';
-export { MAX_TOKEN_LENGTH, type AccessClaims } from './tokens';
+export { MAX_TOKEN_LENGTH, invalidToken, type AccessClaims, type TokenSigner } from './tokens';
 export type { TokenPair } from './token.service';
 export type { Passwords } from './passwords';
 export type { LoginInput } from './login.service';
-export type { AuthContext } from './types';
 export { toPublicUser } from './user.view';
+export { DEFAULT_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from './password-rules';

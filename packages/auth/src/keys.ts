@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { logger } from '@roadmap/kit';
+import { ConfigError, logger } from '@roadmap/kit';
 import type { AuthConfig } from './config';
 
 export interface SigningKeys {
@@ -35,9 +35,9 @@ export function loadPreviousKeys(config: AuthConfig): VerificationKey[] {
   const pem = config.JWT_PREVIOUS_PUBLIC_KEYS ? unescapePem(config.JWT_PREVIOUS_PUBLIC_KEYS) : '';
   const blocks = pem.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
   return blocks.map((block) => {
-    const publicKey = createPublicKey(block);
+    const publicKey = readKey(createPublicKey, block, 'JWT_PREVIOUS_PUBLIC_KEYS');
     if (publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new Error(
+      throw new ConfigError(
         'Invalid configuration — JWT_PREVIOUS_PUBLIC_KEYS must hold EC P-256 public keys.',
       );
     }
@@ -55,12 +55,12 @@ export function loadSigningKeys(config: AuthConfig): SigningKeys {
     return fromPem(unescapePem(config.JWT_PRIVATE_KEY), unescapePem(config.JWT_PUBLIC_KEY));
   }
   if (config.JWT_PRIVATE_KEY || config.JWT_PUBLIC_KEY) {
-    throw new Error(
+    throw new ConfigError(
       'Invalid configuration — set both JWT_PRIVATE_KEY and JWT_PUBLIC_KEY, or neither (development only).',
     );
   }
   if (config.NODE_ENV === 'production') {
-    throw new Error(
+    throw new ConfigError(
       'Invalid configuration — JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production.',
     );
   }
@@ -74,21 +74,32 @@ export function generateInMemory(): SigningKeys {
 }
 
 function fromPem(privatePem: string, publicPem: string): SigningKeys {
-  const privateKey = createPrivateKey(privatePem);
-  const publicKey = createPublicKey(publicPem);
+  const privateKey = readKey(createPrivateKey, privatePem, 'JWT_PRIVATE_KEY');
+  const publicKey = readKey(createPublicKey, publicPem, 'JWT_PUBLIC_KEY');
   if (
     privateKey.asymmetricKeyType !== 'ec' ||
     privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
   ) {
-    throw new Error('Invalid configuration — JWT_PRIVATE_KEY must be an EC P-256 key (ES256).');
+    throw new ConfigError(
+      'Invalid configuration — JWT_PRIVATE_KEY must be an EC P-256 key (ES256).',
+    );
   }
   const derived = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   if (!derived.equals(publicKey.export({ format: 'der', type: 'spki' }))) {
-    throw new Error(
+    throw new ConfigError(
       'Invalid configuration — JWT_PUBLIC_KEY is not the public half of JWT_PRIVATE_KEY.',
     );
   }
   return withJwk(privateKey, publicKey);
+}
+
+/** A PEM the crypto module cannot read is a configuration error (one line, the key not echoed). */
+function readKey(read: (pem: string) => KeyObject, pem: string, name: string): KeyObject {
+  try {
+    return read(pem);
+  } catch {
+    throw new ConfigError(`Invalid configuration — ${name} is not a readable PEM key.`);
+  }
 }
 
 function withJwk(privateKey: KeyObject, publicKey: KeyObject): SigningKeys {
@@ -145,7 +156,7 @@ function loadOrCreateDevelopmentKeys(dir: string): SigningKeys {
 export function loadSessionSecret(config: AuthConfig): string {
   if (config.SESSION_SECRET) return config.SESSION_SECRET;
   if (config.NODE_ENV === 'production')
-    throw new Error('Invalid configuration — SESSION_SECRET must be set in production.');
+    throw new ConfigError('Invalid configuration — SESSION_SECRET must be set in production.');
   if (config.NODE_ENV === 'test') return randomBytes(32).toString('base64url');
   const file = path.join(secretsDir(config), 'session-secret');
   if (!fs.existsSync(file)) {

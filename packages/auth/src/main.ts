@@ -1,15 +1,14 @@
 import { Redis } from 'ioredis';
-import { z } from 'zod';
-import { loadConfig, logger, port, runMain, startHttpServer, url } from '@roadmap/kit';
+import { loadConfig, logger, port, runMain, trustProxy, url } from '@roadmap/kit';
+import { startHttpServer } from '@roadmap/kit/express';
 import {
   createPool,
   DEFAULT_DATABASE_URL,
-  ensureDatabase,
   findUserByEmail,
   insertUser,
-  migrate,
+  prepareDatabase,
 } from '@roadmap/data-sql';
-import { buildAuthApp } from './app';
+import { buildAuthApp } from './express';
 import { assertProductionSecrets, authConfigShape } from './config';
 
 runMain(async () => {
@@ -19,21 +18,20 @@ runMain(async () => {
     DATABASE_URL: url(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
     REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     /** Set when a TLS-terminating proxy is in front (then also SESSION_COOKIE_SECURE=true). */
-    TRUST_PROXY: z.string().optional(),
+    TRUST_PROXY: trustProxy(),
   });
   assertProductionSecrets(config);
 
-  await ensureDatabase(config.DATABASE_URL);
-  await migrate(config.DATABASE_URL);
+  // The one start-up policy (data-sql): development migrates, production refuses pending ones.
+  await prepareDatabase(config.DATABASE_URL, config.NODE_ENV);
   const pool = createPool(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const trustProxy =
-    config.TRUST_PROXY === undefined
-      ? undefined
-      : /^\d+$/.test(config.TRUST_PROXY)
-        ? Number(config.TRUST_PROXY)
-        : config.TRUST_PROXY;
-  const { app, health, auth } = buildAuthApp({ pool, redis, config, trustProxy });
+  const { app, health, auth } = buildAuthApp({
+    pool,
+    redis,
+    config,
+    trustProxy: config.TRUST_PROXY,
+  });
 
   if (config.NODE_ENV === 'development') {
     // Two accounts to try the README's curl lines with; development only, never elsewhere.

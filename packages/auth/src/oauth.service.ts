@@ -2,13 +2,13 @@ import type pg from 'pg';
 import { AppError } from '@roadmap/kit';
 import {
   findUserByEmail,
-  findUserById,
+  findUserByOAuthIdentity,
   findUserByUsername,
   insertUser,
+  linkOAuthIdentity,
   withTransaction,
   type User,
 } from '@roadmap/data-sql';
-import { findIdentity, insertIdentity } from './oauth-identities.repository';
 
 /** What we keep from a provider's userinfo answer (OIDC claims or GitHub's /user). */
 export interface ExternalProfile {
@@ -53,11 +53,8 @@ export function createOAuthService(deps: { pool: pg.Pool }) {
    */
   async function findOrCreateUser(profile: ExternalProfile): Promise<User> {
     return withTransaction(pool, async (client) => {
-      const linked = await findIdentity(client, profile.provider, profile.subject);
-      if (linked) {
-        const user = await findUserById(client, linked.userId);
-        if (user) return user;
-      }
+      const linked = await findUserByOAuthIdentity(client, profile.provider, profile.subject);
+      if (linked) return linked;
       const email = profile.email ?? `${profile.provider}-${profile.subject}@users.noreply.invalid`;
       if (await findUserByEmail(client, email)) {
         throw new AppError({
@@ -72,7 +69,7 @@ export function createOAuthService(deps: { pool: pg.Pool }) {
         username: await freeUsername(client, profile),
         passwordHash: null,
       });
-      await insertIdentity(client, {
+      await linkOAuthIdentity(client, {
         provider: profile.provider,
         subject: profile.subject,
         userId: user.id,

@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { logger } from '@roadmap/kit';
-import { findUserById, withTransaction, type User } from '@roadmap/data-sql';
 import {
-  createFamily,
-  findFamily,
+  createRefreshTokenFamily,
   findRefreshTokenForUpdate,
+  findUserById,
   insertRefreshToken,
   markRefreshTokenUsed,
-  revokeFamily,
-} from './refresh-tokens.repository';
+  revokeRefreshTokenFamily,
+  withTransaction,
+  type Db,
+  type User,
+} from '@roadmap/data-sql';
 import { invalidToken, type TokenSigner } from './tokens';
 
 export interface TokenPair {
@@ -34,11 +36,7 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
     };
   }
 
-  async function mintRefresh(
-    db: pg.PoolClient | pg.Pool,
-    user: Pick<User, 'id'>,
-    familyId: string,
-  ): Promise<string> {
+  async function mintRefresh(db: Db, user: Pick<User, 'id'>, familyId: string): Promise<string> {
     const { token, claims } = signer.signRefresh(user, familyId);
     await insertRefreshToken(db, {
       id: claims.tokenId,
@@ -52,7 +50,7 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
   /** A fresh login: a new family with its first refresh token, plus an access token. */
   async function issueTokens(user: Pick<User, 'id' | 'role'>): Promise<TokenPair> {
     const refreshToken = await withTransaction(pool, async (client) =>
-      mintRefresh(client, user, await createFamily(client, user.id)),
+      mintRefresh(client, user, await createRefreshTokenFamily(client, user.id)),
     );
     return pair(user, refreshToken);
   }
@@ -72,20 +70,19 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
         stored.familyId !== claims.familyId
       )
         return { kind: 'unknown' as const };
-      const family = await findFamily(client, stored.familyId);
-      if (!family || family.revokedAt) return { kind: 'revoked' as const };
+      if (stored.familyRevokedAt) return { kind: 'revoked' as const };
       if (stored.usedAt) {
-        await revokeFamily(client, family.id, 'reuse');
+        await revokeRefreshTokenFamily(client, stored.familyId, 'reuse');
         // Commit the revocation, then refuse: throwing here would roll it back.
         return { kind: 'reused' as const };
       }
       if (stored.expiresAt.getTime() <= Date.now()) return { kind: 'expired' as const };
-      const user = await findUserById(client, family.userId);
+      const user = await findUserById(client, stored.userId);
       if (!user) return { kind: 'unknown' as const };
-      const next = signer.signRefresh(user, family.id);
+      const next = signer.signRefresh(user, stored.familyId);
       await insertRefreshToken(client, {
         id: next.claims.tokenId,
-        familyId: family.id,
+        familyId: stored.familyId,
         tokenHash: sha256(next.token),
         expiresAt: next.claims.expiresAt,
       });
@@ -106,7 +103,7 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
   /** Ends the login the refresh token belongs to; access tokens already out expire on their own. */
   async function logout(refreshToken: string): Promise<void> {
     const claims = signer.verifyRefresh(refreshToken);
-    await revokeFamily(pool, claims.familyId, 'logout');
+    await revokeRefreshTokenFamily(pool, claims.familyId, 'logout');
   }
 
   return { issueTokens, refresh, logout };

@@ -2,7 +2,8 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { loadConfig } from '@roadmap/kit';
-import { authConfigShape, createAuth } from '../src';
+import { authConfigShape } from '../src';
+import { createAuth } from '../src/express';
 import { createAuthTestApp, type AuthTestApp } from './support/auth-app';
 import { forge, now, pemKeyPair } from './support/jwt-forge';
 

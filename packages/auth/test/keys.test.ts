@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '@roadmap/kit';
+import { ConfigError, loadConfig } from '@roadmap/kit';
 import { authConfigShape, loadAuthConfig } from '../src';
 import { loadSessionSecret, loadSigningKeys, secretsDir } from '../src/keys';
 import { pemKeyPair } from './support/jwt-forge';
@@ -73,5 +73,19 @@ test('when production starts without keys or a session secret, then start-up is 
   expect(() =>
     loadSigningKeys(configOf({ NODE_ENV: 'production', AUTH_SECRETS_DIR: dir })),
   ).toThrow(/must be set in production/);
+  // A ConfigError: runMain prints its one line, no stack trace.
+  expect(() => loadAuthConfig({ NODE_ENV: 'production', AUTH_SECRETS_DIR: dir })).toThrow(
+    ConfigError,
+  );
   expect(fs.readdirSync(dir)).toEqual([]);
+});
+
+test('when a key variable holds something that is not a PEM key, then a ConfigError names the variable and not its value', () => {
+  const junk = 'not-a-key-but-maybe-a-secret';
+  const load = () =>
+    loadSigningKeys(
+      configOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: junk, JWT_PUBLIC_KEY: junk }),
+    );
+  expect(load).toThrow(ConfigError);
+  expect(load).toThrow('Invalid configuration — JWT_PRIVATE_KEY is not a readable PEM key.');
 });

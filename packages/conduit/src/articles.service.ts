@@ -6,13 +6,13 @@ import {
   favoriteArticle,
   feedArticles,
   findArticleBySlug,
+  findViewerFlags,
   listArticles,
   unfavoriteArticle,
   updateArticle,
   type Article as ArticleRecord,
 } from '@roadmap/data-sql';
 import { cacheKeys } from './cache';
-import { viewerFlags } from './conduit.repository';
 import { viewerId, type ConduitDeps } from './deps';
 import { toArticle, toListItem } from './mappers';
 import type { ListArticlesQuery, NewArticle, Pagination, UpdateArticle } from './articles.schema';
@@ -72,7 +72,7 @@ export function createArticlesService(deps: ConduitDeps) {
     const { cached, fresh } = await load(slug, viewer);
     if (fresh) return toArticle(fresh);
     if (viewer === null) return cached.article;
-    const flags = await viewerFlags(db, viewer, cached.id, cached.authorId);
+    const flags = await findViewerFlags(db, viewer, cached.id, cached.authorId);
     return {
       ...cached.article,
       favorited: flags.favorited,
@@ -95,14 +95,14 @@ export function createArticlesService(deps: ConduitDeps) {
   /** GET /articles/feed — articles by the authors the viewer follows. */
   async function feed(actor: Actor, page: Pagination): Promise<ArticleList> {
     if (!actor) throw AppError.unauthorized('token', 'is missing');
-    const result = await feedArticles(db, viewerId(actor)!, page);
+    const result = await feedArticles(db, actor.userId, page);
     return { articles: result.articles.map(toListItem), articlesCount: result.articlesCount };
   }
 
   /** POST /articles — a duplicate title gets a unique slug (data-sql adds a random suffix). */
   async function create(actor: Actor, input: NewArticle): Promise<Article> {
     assertCan(actor, 'article:create');
-    const record = await createArticle(db, viewerId(actor)!, input);
+    const record = await createArticle(db, actor.userId, input);
     await invalidate([record.slug], input.tagList.length > 0);
     return toArticle(record);
   }
@@ -144,7 +144,7 @@ export function createArticlesService(deps: ConduitDeps) {
   /** POST /articles/:slug/favorite — idempotent; favoritesCount is kept by a database trigger. */
   async function favorite(actor: Actor, slug: string): Promise<Article> {
     assertCan(actor, 'article:favorite');
-    const record = await favoriteArticle(db, viewerId(actor)!, slug);
+    const record = await favoriteArticle(db, actor.userId, slug);
     if (!record) throw notFound();
     await invalidate([slug], false);
     return toArticle(record);
@@ -153,7 +153,7 @@ export function createArticlesService(deps: ConduitDeps) {
   /** DELETE /articles/:slug/favorite */
   async function unfavorite(actor: Actor, slug: string): Promise<Article> {
     assertCan(actor, 'article:favorite');
-    const record = await unfavoriteArticle(db, viewerId(actor)!, slug);
+    const record = await unfavoriteArticle(db, actor.userId, slug);
     if (!record) throw notFound();
     await invalidate([slug], false);
     return toArticle(record);

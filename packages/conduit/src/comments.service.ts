@@ -26,7 +26,7 @@ export function createCommentsService(
     assertCan(actor, 'comment:create');
     const article = await articles.idOf(slug);
     return toComment(
-      await addComment(db, { articleId: article.id, authorId: viewerId(actor)!, body: input.body }),
+      await addComment(db, { articleId: article.id, authorId: actor.userId, body: input.body }),
     );
   }
 

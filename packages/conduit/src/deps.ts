@@ -29,7 +29,7 @@ export interface ConduitDeps {
   cacheTtlSeconds: number;
 }
 
-/** The viewer's user id, or null for an anonymous request. */
+/** The viewer's user id, or null for an anonymous request (reads that anyone may do). */
 export function viewerId(actor: Actor): number | null {
-  return actor ? Number(actor.userId) : null;
+  return actor?.userId ?? null;
 }

@@ -21,10 +21,11 @@ export type Conduit = ReturnType<typeof createConduit>;
 
 export type { ConduitAuth, ConduitDeps } from './deps';
 export { redisCache, noCache, cacheKeys, type Cache, type RedisLike } from './cache';
-export { parseOrThrow, issuesToDetails } from './validation';
+// The validator is kit's (one for every entry point); re-exported for conduit's callers.
+export { parseOrThrow, issuesToDetails } from '@roadmap/kit';
 export { LIMITS, text } from './limits';
 export * from './users.schema';
 export * from './articles.schema';
 export * from './comments.schema';
-export type * from './views';
+export * from './views';
 export type { CachedArticle } from './articles.service';

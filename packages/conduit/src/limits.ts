@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '@roadmap/auth';
 
 /**
  * Size limits for every field a client can send. The RealWorld spec sets none; without them a
@@ -7,7 +8,8 @@ import { z } from 'zod';
 export const LIMITS = {
   username: 40,
   email: 254, // RFC 5321's longest deliverable address
-  password: { min: 8, max: 128 }, // max: argon2 of a huge password is a cheap denial of service
+  // auth's rules (one place); max: argon2 of a huge password is a cheap denial of service.
+  password: { min: DEFAULT_PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH },
   bio: 2_000,
   image: 2_048,
   title: 200,

@@ -18,7 +18,7 @@ export function createProfilesService(deps: Pick<ConduitDeps, 'db'>) {
   /** POST /profiles/:username/follow — idempotent: following twice is still 200. */
   async function follow(actor: Actor, username: string): Promise<Profile> {
     assertCan(actor, 'profile:follow');
-    const profile = await followUser(db, viewerId(actor)!, username);
+    const profile = await followUser(db, actor.userId, username);
     if (!profile) throw AppError.notFound('profile');
     return toProfile(profile);
   }
@@ -29,9 +29,9 @@ export function createProfilesService(deps: Pick<ConduitDeps, 'db'>) {
    */
   async function unfollow(actor: Actor, username: string): Promise<Profile> {
     assertCan(actor, 'profile:follow');
-    const profile = await unfollowUser(db, viewerId(actor)!, username);
+    const profile = await unfollowUser(db, actor.userId, username);
     if (!profile) throw AppError.notFound('profile');
-    if (profile.id === viewerId(actor))
+    if (profile.id === actor.userId)
       throw AppError.validation({ username: ['cannot follow yourself'] });
     return toProfile(profile);
   }

@@ -1,10 +1,15 @@
 import { AppError } from '@roadmap/kit';
 import { assertCan, type Actor } from '@roadmap/auth';
-import { findUserById, insertUser, updateUser, type User } from '@roadmap/data-sql';
+import {
+  findUserById,
+  insertUser,
+  listSlugsByAuthor,
+  updateUser,
+  type User,
+} from '@roadmap/data-sql';
 import { cacheKeys } from './cache';
-import { viewerId, type ConduitDeps } from './deps';
+import type { ConduitDeps } from './deps';
 import { toUserView } from './mappers';
-import { slugsByAuthor } from './conduit.repository';
 import type { LoginUser, NewUser, UpdateUser } from './users.schema';
 import type { UserView } from './views';
 
@@ -48,7 +53,7 @@ export function createUsersService(deps: ConduitDeps) {
 
   async function load(actor: Actor): Promise<User> {
     assertCan(actor, 'user:read-self');
-    const user = await findUserById(db, viewerId(actor)!);
+    const user = await findUserById(db, actor.userId);
     // A valid token for a user deleted since it was issued.
     if (!user) throw AppError.unauthorized('token', 'is invalid');
     return user;
@@ -65,7 +70,7 @@ export function createUsersService(deps: ConduitDeps) {
   /** PUT /user: only the fields sent change; `bio: ""` or `null` clears the bio. */
   async function update(actor: Actor, patch: UpdateUser): Promise<UserView> {
     assertCan(actor, 'user:update-self');
-    const id = viewerId(actor)!;
+    const id = actor.userId;
     const passwordHash =
       patch.password === undefined ? undefined : await auth.passwords.hash(patch.password);
     const user = await updateUser(db, id, {
@@ -81,7 +86,7 @@ export function createUsersService(deps: ConduitDeps) {
     if (passwordHash !== undefined) await auth.revokeAllRefreshTokens(id);
     // Why: cached articles embed their author's username, bio and image.
     if (patch.username !== undefined || patch.bio !== undefined || patch.image !== undefined) {
-      await cache.del(...(await slugsByAuthor(db, id)).map(cacheKeys.article));
+      await cache.del(...(await listSlugsByAuthor(db, id)).map(cacheKeys.article));
     }
     return withToken(user);
   }

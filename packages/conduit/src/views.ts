@@ -1,47 +1,59 @@
+import { z } from 'zod';
+
 /**
  * What the services return: exactly the shapes of the RealWorld spec, with no HTTP in them.
- * Dates are ISO-8601 strings so a cached copy and a fresh one are indistinguishable.
+ * Each shape is declared once, as a zod schema: the TypeScript types below are inferred from
+ * it, rest-api derives its OpenAPI response schemas from it, and the GraphQL stage maps from
+ * it. Dates are ISO-8601 strings so a cached copy and a fresh one are indistinguishable.
  */
-export interface Profile {
-  username: string;
-  bio: string | null;
-  image: string | null;
-  following: boolean;
-}
+export const profileView = z.object({
+  username: z.string(),
+  bio: z.string().nullable(),
+  image: z.string().nullable(),
+  following: z.boolean(),
+});
+export type Profile = z.infer<typeof profileView>;
 
-export interface UserView {
-  email: string;
-  token: string;
-  username: string;
-  bio: string | null;
-  image: string | null;
-}
+export const userView = z.object({
+  email: z.string(),
+  token: z.string(),
+  username: z.string(),
+  bio: z.string().nullable(),
+  image: z.string().nullable(),
+});
+export type UserView = z.infer<typeof userView>;
 
-export interface Article {
-  slug: string;
-  title: string;
-  description: string;
-  body: string;
-  tagList: string[];
-  createdAt: string;
-  updatedAt: string;
-  favorited: boolean;
-  favoritesCount: number;
-  author: Profile;
-}
+export const articleView = z.object({
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  body: z.string(),
+  tagList: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  favorited: z.boolean(),
+  favoritesCount: z.number().int(),
+  author: profileView,
+});
+export type Article = z.infer<typeof articleView>;
 
 /** List items leave the body out (the spec's MultipleArticlesResponse). */
-export type ArticleListItem = Omit<Article, 'body'>;
+export const articleListItemView = articleView.omit({ body: true });
+export type ArticleListItem = z.infer<typeof articleListItemView>;
 
-export interface ArticleList {
-  articles: ArticleListItem[];
-  articlesCount: number;
-}
+export const articleListView = z.object({
+  articles: z.array(articleListItemView),
+  articlesCount: z.number().int(),
+});
+export type ArticleList = z.infer<typeof articleListView>;
 
-export interface Comment {
-  id: number;
-  createdAt: string;
-  updatedAt: string;
-  body: string;
-  author: Profile;
-}
+export const commentView = z.object({
+  id: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  body: z.string(),
+  author: profileView,
+});
+export type Comment = z.infer<typeof commentView>;
+
+export const tagListView = z.array(z.string());

@@ -1,4 +1,4 @@
-import { createAuth, loadAuthConfig } from '@roadmap/auth';
+import { createAuthCore, loadAuthConfig } from '@roadmap/auth';
 import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
 import { AppError } from '@roadmap/kit';
 import {
@@ -7,7 +7,17 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@roadmap/kit/testing';
-import { createConduit, redisCache, type Conduit } from '../src';
+import {
+  articleListView,
+  articleView,
+  commentView,
+  createConduit,
+  profileView,
+  redisCache,
+  tagListView,
+  userView,
+  type Conduit,
+} from '../src';
 
 /**
  * The use cases called directly, with no HTTP in sight: exactly what a GraphQL resolver or a
@@ -20,7 +30,7 @@ beforeAll(async () => {
   await requireServices(['postgres', 'redis']);
   db = await createMigratedTestDatabase('conduit_services');
   cache = await createTestRedis('conduit-services');
-  const auth = createAuth({
+  const auth = createAuthCore({
     pool: db.pool,
     redis: cache.redis,
     config: loadAuthConfig({ NODE_ENV: 'test' }),
@@ -128,5 +138,35 @@ describe('conduit services', () => {
       favorited: false,
       favoritesCount: 1,
     });
+  });
+
+  it('when the services answer, then each answer is exactly the shape its view schema declares', async () => {
+    // The views are what rest-api documents and GraphQL will map from: a field a mapper adds
+    // or drops without the schema must fail here, not in a client.
+    const author = await actorFor('svc-views');
+    const user = await conduit.users.current(author);
+    expect(userView.strict().parse(user)).toEqual(user);
+    const article = await conduit.articles.create(author, {
+      title: 'Views',
+      description: 'd',
+      body: 'b',
+      tagList: ['views'],
+    });
+    expect(articleView.strict().parse(article)).toEqual(article);
+    const list = await conduit.articles.list(null, {
+      author: 'svc-views',
+      tag: undefined,
+      favorited: undefined,
+      limit: 20,
+      offset: 0,
+    });
+    expect(articleListView.strict().parse(list)).toEqual(list);
+    expect(list.articles[0]).not.toHaveProperty('body');
+    const comment = await conduit.comments.add(author, article.slug, { body: 'c' });
+    expect(commentView.strict().parse(comment)).toEqual(comment);
+    const profile = await conduit.profiles.get(null, 'svc-views');
+    expect(profileView.strict().parse(profile)).toEqual(profile);
+    const tags = await conduit.tags.list();
+    expect(tagListView.parse(tags)).toContain('views');
   });
 });

@@ -10,6 +10,7 @@ export {
 export { mapPgError } from './db/errors';
 export { countRoundTrips, type RecordedStatement } from './db/round-trips';
 export { ensureDatabase } from './db/ensure-database';
+export { prepareDatabase } from './db/prepare-database';
 export {
   resolveDatabase,
   startEmbeddedPostgres,
@@ -51,6 +52,8 @@ export {
   deleteArticle,
   favoriteArticle,
   unfavoriteArticle,
+  findViewerFlags,
+  listSlugsByAuthor,
   type Article,
   type ArticleSummary,
   type ArticlePage,
@@ -81,6 +84,7 @@ export {
   createRefreshTokenFamily,
   insertRefreshToken,
   findRefreshTokenByHash,
+  findRefreshTokenForUpdate,
   markRefreshTokenUsed,
   revokeRefreshTokenFamily,
   revokeUserRefreshTokenFamilies,

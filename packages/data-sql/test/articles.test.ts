@@ -5,6 +5,8 @@ import {
   favoriteArticle,
   feedArticles,
   findArticleBySlug,
+  findViewerFlags,
+  listSlugsByAuthor,
   followUser,
   listArticles,
   slugify,
@@ -303,5 +305,35 @@ describe('favorites and deleteArticle', () => {
       [article.id],
     );
     expect(rows).toEqual([{ tags: 0, favorites: 0, comments: 0 }]);
+  });
+});
+
+describe('findViewerFlags and listSlugsByAuthor', () => {
+  test('when a viewer favorites an article and follows its author, then both flags are true, and false for another viewer', async () => {
+    const author = await makeUser(db.pool);
+    const fan = await makeUser(db.pool);
+    const stranger = await makeUser(db.pool);
+    const article = await createArticle(db.pool, author.id, draft());
+    await favoriteArticle(db.pool, fan.id, article.slug);
+    await followUser(db.pool, fan.id, author.username);
+    expect(await findViewerFlags(db.pool, fan.id, article.id, author.id)).toEqual({
+      favorited: true,
+      following: true,
+    });
+    expect(await findViewerFlags(db.pool, stranger.id, article.id, author.id)).toEqual({
+      favorited: false,
+      following: false,
+    });
+  });
+
+  test("when an author has two articles, then listSlugsByAuthor returns both slugs and no one else's", async () => {
+    const author = await makeUser(db.pool);
+    const other = await makeUser(db.pool);
+    const one = await createArticle(db.pool, author.id, draft());
+    const two = await createArticle(db.pool, author.id, draft());
+    await createArticle(db.pool, other.id, draft());
+    expect((await listSlugsByAuthor(db.pool, author.id)).sort()).toEqual(
+      [one.slug, two.slug].sort(),
+    );
   });
 });

@@ -2,6 +2,7 @@ import {
   claimOutboxBatch,
   createRefreshTokenFamily,
   findRefreshTokenByHash,
+  findRefreshTokenForUpdate,
   findUserByOAuthIdentity,
   insertOutboxEvent,
   insertRefreshToken,
@@ -63,6 +64,43 @@ describe('refresh tokens', () => {
     expect(await findRefreshTokenByHash(db.pool, hash)).toEqual(token);
     expect(token).toMatchObject({ familyId, userId: jake.id, usedAt: null, familyRevokedAt: null });
     expect(await findRefreshTokenByHash(db.pool, 'unknown')).toBeNull();
+  });
+
+  test('when a token is stored under its own id, then a locking read by that id sees it and blocks a second reader', async () => {
+    const jake = await makeUser(db.pool);
+    const familyId = await createRefreshTokenFamily(db.pool, jake.id);
+    const id = '0b3c7f0e-5a43-4d8e-9d4c-2f0a1c6b9e11';
+    const token = await insertRefreshToken(db.pool, {
+      id,
+      familyId,
+      tokenHash: unique('h'),
+      expiresAt: inAnHour(),
+    });
+    expect(token.id).toBe(id);
+    const first = await db.pool.connect();
+    const order: string[] = [];
+    try {
+      await first.query('BEGIN');
+      expect(await findRefreshTokenForUpdate(first, id)).toEqual(token);
+      // A second transaction asking for the same row must wait until the first one ends, and
+      // then see what the first one committed.
+      const second = withTransaction(db.pool, async (other) => {
+        const seen = await findRefreshTokenForUpdate(other, id);
+        order.push('second read');
+        return seen;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      order.push('first commits');
+      await markRefreshTokenUsed(first, id);
+      await first.query('COMMIT');
+      expect((await second)!.usedAt).toBeInstanceOf(Date);
+    } finally {
+      first.release();
+    }
+    expect(order).toEqual(['first commits', 'second read']);
+    expect(
+      await findRefreshTokenForUpdate(db.pool, '0b3c7f0e-5a43-4d8e-9d4c-2f0a1c6b9e12'),
+    ).toBeNull();
   });
 
   test('when the same token is used twice concurrently, then exactly one use wins', async () => {

@@ -1,6 +1,12 @@
 import { createTestDatabase, type TestDatabase } from '@roadmap/kit/testing';
 import { StartupError } from '@roadmap/kit';
-import { assertMigrated, migrate, migrationNames, pendingMigrations } from '../src';
+import {
+  assertMigrated,
+  migrate,
+  migrationNames,
+  pendingMigrations,
+  prepareDatabase,
+} from '../src';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -41,4 +47,47 @@ test('when migrations are pending, then assertMigrated throws a StartupError tha
   } finally {
     await empty.drop();
   }
+});
+
+describe('prepareDatabase (the start-up policy of every main.ts)', () => {
+  test('when in development and the database does not exist, then it is created and fully migrated', async () => {
+    // A name nobody has: prepareDatabase must create it (the admin connection comes from db.url).
+    const name = `test_datasql_prepare_${process.pid}_${Date.now()}`;
+    const url = new URL(db.url);
+    url.pathname = `/${name}`;
+    try {
+      const applied = await prepareDatabase(url.toString(), 'development');
+      expect(applied.map((m) => m.name)).toEqual(migrationNames());
+      expect(await prepareDatabase(url.toString(), 'development')).toEqual([]);
+    } finally {
+      // Not WITH (FORCE): the migration runner closes its connection a moment after it
+      // resolves, and a forced drop would kill it mid-goodbye (an unhandled 'error'). Wait.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await db.pool.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if (rows[0]!.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await db.pool.query(`DROP DATABASE IF EXISTS "${name}"`);
+    }
+  });
+
+  test('when in production and migrations are pending, then it refuses with one line naming the command and migrates nothing', async () => {
+    const empty = await createTestDatabase({ name: 'datasql_prepare_prod' });
+    try {
+      const error: unknown = await prepareDatabase(empty.url, 'production').catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StartupError);
+      expect((error as Error).message).not.toContain('\n');
+      expect((error as Error).message).toContain('pnpm --filter @roadmap/data-sql db:migrate');
+      expect(await pendingMigrations(empty.pool)).toEqual(migrationNames());
+      await migrate(empty.url);
+      await expect(prepareDatabase(empty.url, 'production')).resolves.toEqual([]);
+    } finally {
+      await empty.drop();
+    }
+  });
 });

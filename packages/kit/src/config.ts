@@ -32,12 +32,22 @@ export function loadConfig<S extends Shape>(
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join('.');
-      const got = env[key];
-      return `${key}: ${issue.message}${got === undefined ? ' (not set)' : ` (got "${got}")`}`;
+      return `${key}: ${issue.message}${shown(key, env[key])}`;
     });
     throw new ConfigError(`Invalid configuration — ${problems.join('; ')}. See .env.example.`);
   }
   return Object.freeze(result.data);
+}
+
+/** Variables whose value must never reach a log or a terminal, even when it is rejected. */
+const SECRET_NAME = /SECRET|PASSWORD|PRIVATE|TOKEN|_KEYS?$/i;
+
+/** How a rejected value is quoted in the error: secrets and URL credentials are not echoed. */
+function shown(key: string, got: string | undefined): string {
+  if (got === undefined) return ' (not set)';
+  if (SECRET_NAME.test(key)) return ` (got ${got.length} characters, value hidden)`;
+  // A connection URL may carry a password (postgres://user:secret@host/db).
+  return ` (got "${got.replace(/\/\/[^/@\s]*@/, '//***@')}")`;
 }
 
 /** A TCP port from the environment, with the app's conventional default. */
@@ -58,3 +68,18 @@ export const url = (protocols: string[], fallback?: string) => {
   );
   return fallback === undefined ? schema : schema.default(fallback);
 };
+
+/**
+ * Express's "trust proxy", parsed once for every app: unset or `false` → off, `true` → trust
+ * every hop, a number → that many hops, anything else (`loopback`, a CIDR list) as given.
+ * Set it behind a reverse proxy, so req.ip is the client's address and `secure` cookies work.
+ */
+export const trustProxy = () =>
+  z
+    .string()
+    .optional()
+    .transform((value): boolean | number | string => {
+      if (value === undefined || value === 'false') return false;
+      if (value === 'true') return true;
+      return /^\d+$/.test(value) ? Number(value) : value;
+    });

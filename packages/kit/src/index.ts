@@ -1,4 +1,14 @@
-export { loadConfig, baseEnvShape, port, url, ConfigError, type Config } from './config';
+// @roadmap/kit: the framework-free platform (config, logging, errors, health, lifecycle).
+// The Express app and server are in @roadmap/kit/express.
+export {
+  loadConfig,
+  baseEnvShape,
+  port,
+  url,
+  trustProxy,
+  ConfigError,
+  type Config,
+} from './config';
 export {
   logger,
   createLogger,
@@ -8,17 +18,8 @@ export {
   type RequestContext,
 } from './logger';
 export { AppError, isAppError, type AppErrorOptions, type ErrorDetails } from './errors';
-export {
-  createHttpApp,
-  finishHttpApp,
-  errorHandler,
-  notFoundHandler,
-  toAppError,
-  type HttpApp,
-  type HttpAppOptions,
-} from './http';
+export { parseOrThrow, issuesToDetails } from './validation';
 export { Health, withTimeout, type ReadinessCheck, type HealthReport } from './health';
-export { startHttpServer, type RunningServer, type StartOptions } from './server';
 export {
   onShutdown,
   shutdownAll,

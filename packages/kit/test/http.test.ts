@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { AppError, createHttpApp, createLogger, finishHttpApp, getRequestId } from '../src';
+import { AppError, createLogger, getRequestId } from '../src';
+import { createHttpApp, finishHttpApp } from '../src/express';
 import { buildExampleApp } from '../src/example/app';
 
 describe('the kit HTTP app', () => {

@@ -1,6 +1,8 @@
-import { createAuth, loadAuthConfig, routePolicy } from '@roadmap/auth';
+import { loadAuthConfig } from '@roadmap/auth';
+import { createAuth, routePolicy } from '@roadmap/auth/express';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
-import { createHttpApp, finishHttpApp, type HttpApp, type Logger } from '@roadmap/kit';
+import type { Logger } from '@roadmap/kit';
+import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
 import { Router, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';

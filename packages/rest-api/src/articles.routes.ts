@@ -1,4 +1,7 @@
 import {
+  articleListItemView,
+  articleListView,
+  articleView,
   LIMITS,
   listArticlesSchema,
   newArticleSchema,
@@ -10,25 +13,17 @@ import { profileSchema, slugParams } from './common.schema';
 import { defineRoute, type RouteContext } from './http/route';
 import { documented, z } from './openapi';
 
-const articleFields = {
-  slug: z.string(),
-  title: z.string(),
-  description: z.string(),
-  tagList: z.array(z.string()),
-  createdAt: z.string().openapi({ format: 'date-time' }),
-  updatedAt: z.string().openapi({ format: 'date-time' }),
-  favorited: z.boolean(),
-  favoritesCount: z.number().int(),
-  author: profileSchema,
-};
-export const articleSchema = z.object({ ...articleFields, body: z.string() }).openapi('Article');
+// Why extend with `author`: so the nested profile is the named `Profile` component ($ref).
+export const articleSchema = documented(articleView.extend({ author: profileSchema }), 'Article');
 const singleArticle = z.object({ article: articleSchema }).openapi('SingleArticleResponse');
-export const multipleArticles = z
-  .object({
-    articles: z.array(z.object(articleFields).openapi('ArticleListItem')),
-    articlesCount: z.number().int(),
-  })
-  .openapi('MultipleArticlesResponse');
+export const multipleArticles = documented(
+  articleListView.extend({
+    articles: z.array(
+      documented(articleListItemView.extend({ author: profileSchema }), 'ArticleListItem'),
+    ),
+  }),
+  'MultipleArticlesResponse',
+);
 
 /** The query strings as the document shows them: integers with their bounds. */
 const pagination = {

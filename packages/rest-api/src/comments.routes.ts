@@ -1,17 +1,9 @@
-import { commentIdSchema, newCommentSchema, type Conduit } from '@roadmap/conduit';
+import { commentIdSchema, commentView, newCommentSchema, type Conduit } from '@roadmap/conduit';
 import { profileSchema, slugParams } from './common.schema';
 import { defineRoute, type RouteContext } from './http/route';
 import { documented, z } from './openapi';
 
-const commentSchema = z
-  .object({
-    id: z.number().int(),
-    createdAt: z.string().openapi({ format: 'date-time' }),
-    updatedAt: z.string().openapi({ format: 'date-time' }),
-    body: z.string(),
-    author: profileSchema,
-  })
-  .openapi('Comment');
+const commentSchema = documented(commentView.extend({ author: profileSchema }), 'Comment');
 const singleComment = z.object({ comment: commentSchema }).openapi('SingleCommentResponse');
 const multipleComments = z
   .object({ comments: z.array(commentSchema) })

@@ -1,18 +1,11 @@
-import { LIMITS, text } from '@roadmap/conduit';
-import { z } from './openapi';
+import { LIMITS, profileView, text } from '@roadmap/conduit';
+import { documented, z } from './openapi';
 
 /**
- * Response shapes, for the OpenAPI document (and the tests, which check real responses
- * against them). Request shapes come from @roadmap/conduit, where the field rules live.
+ * Response shapes come from @roadmap/conduit's views (one zod schema per shape), request
+ * shapes from its request schemas: this package only names them for the OpenAPI document.
  */
-export const profileSchema = z
-  .object({
-    username: z.string(),
-    bio: z.string().nullable(),
-    image: z.string().nullable(),
-    following: z.boolean(),
-  })
-  .openapi('Profile');
+export const profileSchema = documented(profileView, 'Profile');
 
 export const usernameParams = z.object({
   // Why NFC: usernames are stored composed (conduit's users.schema); a URL may carry the

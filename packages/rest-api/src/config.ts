@@ -1,5 +1,5 @@
 import { authConfigShape, loadAuthConfig } from '@roadmap/auth';
-import { loadConfig, port, SERVICES, url, type Config } from '@roadmap/kit';
+import { loadConfig, port, SERVICES, trustProxy, url, type Config } from '@roadmap/kit';
 import { z } from 'zod';
 
 /** A comma-separated list; `none` is the empty list (an empty value means "unset" in .env files). */
@@ -42,15 +42,8 @@ export const restApiConfigShape = {
   RATE_LIMIT_EXEMPT: list('127.0.0.1,::1,::ffff:127.0.0.1'),
   /** Seconds a cached article or tag list lives; 0 turns the cache off. */
   CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-  /** Express "trust proxy": set it behind a reverse proxy so req.ip is the client's address. */
-  TRUST_PROXY: z
-    .string()
-    .optional()
-    .transform((value) => {
-      if (value === undefined || value === 'false') return false;
-      if (value === 'true') return true;
-      return /^\d+$/.test(value) ? Number(value) : value;
-    }),
+  /** Express "trust proxy" (kit's one parser): set it behind a reverse proxy. */
+  TRUST_PROXY: trustProxy(),
 };
 
 export type RestApiConfig = Config<typeof restApiConfigShape>;

@@ -1,42 +1,44 @@
-import { createAuth } from '@roadmap/auth';
-import { assertMigrated, createPool } from '@roadmap/data-sql';
+import { createAuth } from '@roadmap/auth/express';
+import { createPool, prepareDatabase } from '@roadmap/data-sql';
 import {
   createLogger,
   runMain,
-  startHttpServer,
   StartupError,
   probeService,
   unreachableMessage,
 } from '@roadmap/kit';
+import { startHttpServer } from '@roadmap/kit/express';
 import { Redis } from 'ioredis';
 import { buildApp } from './app';
 import { loadRestApiConfig } from './config';
 
 /**
- * The process: read config, connect, listen. Nothing else (migrations are `pnpm db:migrate`).
+ * The process: read config, prepare the database, connect, listen.
  * Everything the app does is in buildApp(), which the tests call with their own clients.
  */
 runMain(async () => {
   const config = loadRestApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'rest-api' });
 
-  // Fail at start-up with one line naming what is down, instead of on the first request.
+  // Fail at start-up with one line naming what is down, instead of on the first request. Outside
+  // production the database itself may not exist yet (prepareDatabase creates it), so the
+  // probe asks the server's maintenance database.
+  const postgresProbeUrl = new URL(config.DATABASE_URL);
+  if (config.NODE_ENV !== 'production') postgresProbeUrl.pathname = '/postgres';
   for (const name of ['postgres', 'redis'] as const) {
     const probe = await probeService(
       name,
-      name === 'postgres' ? config.DATABASE_URL : config.REDIS_URL,
+      name === 'postgres' ? postgresProbeUrl.toString() : config.REDIS_URL,
     );
     if (!probe.ok) throw new StartupError(unreachableMessage(probe));
   }
 
+  // The one start-up policy (data-sql): development migrates; production refuses pending
+  // migrations, since an empty database would pass /readyz and then fail every request.
+  await prepareDatabase(config.DATABASE_URL, config.NODE_ENV);
   const pool = createPool(config.DATABASE_URL, {
     max: config.DATABASE_POOL_MAX,
     applicationName: 'rest-api',
-  });
-  // An empty database would pass /readyz (SELECT 1) and then fail every request; refuse instead.
-  await assertMigrated(pool).catch(async (error: unknown) => {
-    await pool.end();
-    throw error;
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const auth = createAuth({ pool, redis, config });

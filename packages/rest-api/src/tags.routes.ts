@@ -1,8 +1,8 @@
-import type { Conduit } from '@roadmap/conduit';
+import { tagListView, type Conduit } from '@roadmap/conduit';
 import { defineRoute, type RouteContext } from './http/route';
 import { z } from './openapi';
 
-const tagsResponse = z.object({ tags: z.array(z.string()) }).openapi('TagsResponse');
+const tagsResponse = z.object({ tags: tagListView }).openapi('TagsResponse');
 
 export function tagsRoutes(context: RouteContext, conduit: Conduit): void {
   defineRoute(context, {

@@ -1,17 +1,15 @@
-import { loginUserSchema, newUserSchema, updateUserSchema, type Conduit } from '@roadmap/conduit';
+import {
+  loginUserSchema,
+  newUserSchema,
+  updateUserSchema,
+  userView,
+  type Conduit,
+} from '@roadmap/conduit';
 import type { RouteContext } from './http/route';
 import { defineRoute } from './http/route';
 import { documented, z } from './openapi';
 
-export const userSchema = z
-  .object({
-    email: z.string(),
-    token: z.string(),
-    username: z.string(),
-    bio: z.string().nullable(),
-    image: z.string().nullable(),
-  })
-  .openapi('User');
+export const userSchema = documented(userView, 'User');
 const userResponse = z.object({ user: userSchema }).openapi('UserResponse');
 
 export function usersRoutes(context: RouteContext, conduit: Conduit): void {

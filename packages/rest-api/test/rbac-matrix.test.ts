@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import {
-  authConfigShape,
-  createAuth,
-  declaredPolicy,
-  permissionsOf,
-  type Auth,
-  type Role,
-  type RoutePolicy,
-} from '@roadmap/auth';
+import { authConfigShape, permissionsOf, type Role } from '@roadmap/auth';
+import { createAuth, declaredPolicy, type Auth, type RoutePolicy } from '@roadmap/auth/express';
 import { insertUser } from '@roadmap/data-sql';
 import { loadConfig } from '@roadmap/kit';
 import { type RestApp } from '../src/app';

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
-import { createHttpApp, finishHttpApp, loadConfig } from '@roadmap/kit';
+import { loadConfig } from '@roadmap/kit';
+import { createHttpApp, finishHttpApp } from '@roadmap/kit/express';
 import { createTestRedis, type TestDatabase, type TestRedis } from '@roadmap/kit/testing';
 import { insertUser, type Role, type User } from '@roadmap/data-sql';
 import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
-import { authConfigShape, createAuth, routePolicy, type Auth, type AuthConfig } from '../../src';
+import { authConfigShape, type AuthConfig } from '../../src';
+import { createAuth, routePolicy, type Auth } from '../../src/express';
 
 export const APP_ORIGIN = 'http://app.test';
 

@@ -379,3 +379,32 @@ export async function unfavoriteArticle(
   );
   return findArticleBySlug(db, slug, userId);
 }
+
+/**
+ * The viewer-dependent flags of one article, for a copy read from a cache (which holds the
+ * article without them): one round trip, two primary-key probes.
+ */
+export async function findViewerFlags(
+  db: Db,
+  viewerId: number,
+  articleId: number,
+  authorId: number,
+): Promise<{ favorited: boolean; following: boolean }> {
+  const { rows } = await query<{ favorited: boolean; following: boolean }>(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM favorites WHERE user_id = $1 AND article_id = $2) AS favorited,
+            EXISTS (SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $3) AS following`,
+    [viewerId, articleId, authorId],
+  );
+  return rows[0] ?? { favorited: false, following: false };
+}
+
+/** The slugs of one author's articles (e.g. the cached copies that embed their profile). */
+export async function listSlugsByAuthor(db: Db, authorId: number): Promise<string[]> {
+  const { rows } = await query<{ slug: string }>(
+    db,
+    'SELECT slug FROM articles WHERE author_id = $1',
+    [authorId],
+  );
+  return rows.map((row) => row.slug);
+}

@@ -104,21 +104,45 @@ export async function createRefreshTokenFamily(db: Db, userId: number): Promise<
   return rows[0]!.id;
 }
 
-/** Stores the hash of a token (never the token); a duplicate hash → 409 `token`. */
+/**
+ * Stores the hash of a token (never the token); a duplicate hash → 409 `token`. `id` is given
+ * when the token carries its own id (auth signs it into the JWT as `jti`); else one is drawn.
+ */
 export async function insertRefreshToken(
   db: Db,
-  input: { familyId: string; tokenHash: string; expiresAt: Date },
+  input: { id?: string; familyId: string; tokenHash: string; expiresAt: Date },
 ): Promise<RefreshToken> {
   const { rows } = await query<RefreshTokenRow>(
     db,
     `WITH t AS (
-       INSERT INTO refresh_tokens (family_id, token_hash, expires_at) VALUES ($1, $2, $3) RETURNING *
+       INSERT INTO refresh_tokens (id, family_id, token_hash, expires_at)
+       VALUES (COALESCE($4::uuid, gen_random_uuid()), $1, $2, $3) RETURNING *
      )
      SELECT t.*, f.user_id, f.revoked_at AS family_revoked_at
        FROM t JOIN refresh_token_families f ON f.id = t.family_id`,
-    [input.familyId, input.tokenHash, input.expiresAt],
+    [input.familyId, input.tokenHash, input.expiresAt, input.id ?? null],
   );
   return toRefreshToken(rows[0]!);
+}
+
+/**
+ * One token by id, its row locked until the transaction ends. Why lock the token itself: a
+ * second refresh racing with the same token waits here, then reads the *committed* row with
+ * used_at set — so it is seen as reuse instead of minting a second successor.
+ */
+export async function findRefreshTokenForUpdate(
+  db: Db,
+  tokenId: string,
+): Promise<RefreshToken | null> {
+  const { rows } = await query<RefreshTokenRow>(
+    db,
+    `SELECT t.*, f.user_id, f.revoked_at AS family_revoked_at
+       FROM refresh_tokens t JOIN refresh_token_families f ON f.id = t.family_id
+      WHERE t.id = $1
+        FOR UPDATE OF t`,
+    [tokenId],
+  );
+  return rows[0] ? toRefreshToken(rows[0]) : null;
 }
 
 export async function findRefreshTokenByHash(

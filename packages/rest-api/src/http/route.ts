@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import type { Actor, Permission } from '@roadmap/auth';
+import type { Actor, RoutePolicy } from '@roadmap/auth';
+import { actorOf } from '@roadmap/auth/express';
 import { parseOrThrow } from '@roadmap/conduit';
 import { AppError } from '@roadmap/kit';
 import type { Request, RequestHandler, Router } from 'express';
@@ -11,8 +12,7 @@ import {
   type ErrorStatus,
 } from '../openapi';
 
-/** What a route requires of the caller; the same words auth's routePolicy() understands. */
-export type RoutePolicy = Permission | 'public' | 'authenticated';
+export type { RoutePolicy };
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 type Empty = z.ZodObject<Record<string, never>>;
@@ -103,11 +103,6 @@ function singleValued(schema: AnyObject, query: unknown): unknown {
       Object.fromEntries(repeated.map((key) => [key, ['must be given once']])),
     );
   return values;
-}
-
-/** auth's authenticate middleware leaves `req.auth` set for a valid token or session. */
-export function actorOf(req: Request): Actor {
-  return req.auth ? { userId: req.auth.userId, role: req.auth.role } : null;
 }
 
 function toOperation<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(

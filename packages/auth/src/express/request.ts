@@ -1,4 +1,5 @@
-import type { Role } from './policy';
+import type { Role } from '../policy';
+import type { SessionRecord } from '../session-rules';
 
 /** Who made this request, set by `authenticate`; undefined for an anonymous request. */
 export interface AuthContext {
@@ -20,11 +21,7 @@ declare global {
 }
 
 declare module 'express-session' {
-  interface SessionData {
-    userId?: number;
-    /** When the login happened (ms): the session dies SESSION_ABSOLUTE_TTL_SECONDS later whatever the activity. */
-    authenticatedAt?: number;
-    /** credentialStamp() of the password hash at login: a password change ends the session. */
-    credentialStamp?: string;
-  }
+  // The fields and their rules are the core's (../session-rules.ts); Redis stores them.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs an interface
+  interface SessionData extends SessionRecord {}
 }

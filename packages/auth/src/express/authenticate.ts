@@ -2,31 +2,23 @@ import type { Request, RequestHandler } from 'express';
 import type pg from 'pg';
 import { AppError, logger } from '@roadmap/kit';
 import { findUserById } from '@roadmap/data-sql';
-import type { AuthConfig } from './config';
-import { can, type Permission } from './policy';
-import { credentialStamp, isStateChanging, type Csrf } from './session';
-import { invalidToken, MAX_TOKEN_LENGTH, type TokenSigner } from './tokens';
-import type { AuthContext } from './types';
-
-/** `Authorization: Token <jwt>` (the RealWorld scheme) or `Bearer <jwt>` (RFC 6750); scheme case-insensitive. */
-const AUTHORIZATION = /^(?:Token|Bearer) +([^\s]+) *$/i;
+import { tokenFromAuthorization, type AuthCore } from '../core';
+import { assertPolicy, type Actor, type RoutePolicy } from '../policy';
+import { sessionExpired, sessionMatchesUser } from '../session-rules';
+import { isStateChanging, type Csrf } from './session';
+import type { AuthContext } from './request';
 
 export function createAuthenticate(deps: {
-  config: AuthConfig;
+  core: AuthCore;
   pool: pg.Pool;
-  signer: TokenSigner;
   sessionMiddleware: RequestHandler;
   csrf: Csrf;
 }): RequestHandler {
-  const { config, pool, signer, sessionMiddleware, csrf } = deps;
+  const { core, pool, sessionMiddleware, csrf } = deps;
 
   function fromHeader(header: string): AuthContext {
-    if (header.length > MAX_TOKEN_LENGTH + 16) throw invalidToken('authorization header oversized');
-    const match = AUTHORIZATION.exec(header);
-    if (!match?.[1]) throw invalidToken('authorization header malformed');
-    let claims;
     try {
-      claims = signer.verifyAccess(match[1]);
+      return { ...core.actorFromToken(tokenFromAuthorization(header)), via: 'token' };
     } catch (error) {
       // The client hears only "invalid"; the log says why (never the token itself).
       logger.info(
@@ -35,26 +27,17 @@ export function createAuthenticate(deps: {
       );
       throw error;
     }
-    const userId = Number(claims.userId);
-    if (!Number.isSafeInteger(userId) || userId <= 0) throw invalidToken('sub is not a user id');
-    return { userId, role: claims.role, via: 'token' };
   }
 
   async function fromSession(req: Request): Promise<AuthContext | undefined> {
     const data = req.session;
     if (!data?.userId) return undefined;
-    if (
-      !data.authenticatedAt ||
-      Date.now() - data.authenticatedAt > config.SESSION_ABSOLUTE_TTL_SECONDS * 1000
-    ) {
+    if (sessionExpired(data, core.config)) {
       await new Promise<void>((resolve) => data.destroy(() => resolve()));
       return undefined;
     }
-    // Why read the user on every request: a deleted user, a changed role or a changed
-    // password takes effect at once — the revocation property that makes sessions worth their
-    // Redis and DB lookups.
     const user = await findUserById(pool, data.userId);
-    if (!user || data.credentialStamp !== credentialStamp(user)) {
+    if (!user || !sessionMatchesUser(data, user)) {
       await new Promise<void>((resolve) => data.destroy(() => resolve()));
       return undefined;
     }
@@ -94,7 +77,7 @@ export function createAuthenticate(deps: {
         // Why not a 401 here: RealWorld front ends send their stored token on every request and
         // have no refresh flow, so an expired token must not break public pages. The request
         // goes on as anonymous; routes that need an identity throw this rejection (401) in
-        // actorOf(), and the header tells any client that its token was not accepted.
+        // authOf(), and the header tells any client that its token was not accepted.
         req.authRejection = error as Error;
         res.setHeader('WWW-Authenticate', 'Token realm="conduit", error="invalid_token"');
       }
@@ -120,20 +103,30 @@ export function createAuthenticate(deps: {
   };
 }
 
-/** 401 unless `authenticate` found an identity (403 if a session was refused for CSRF). */
-export function actorOf(req: Request): AuthContext {
+/**
+ * The one way an Express handler learns who is asking: the core's Actor (what services take),
+ * null for an anonymous request. Never throws; routePolicy() has already refused what it must.
+ */
+export function actorOf(req: Request): Actor {
+  return req.auth ? { userId: req.auth.userId, role: req.auth.role } : null;
+}
+
+/**
+ * The identity and how it was proven, for a route that needs one: 401 unless `authenticate`
+ * found one (403 if a session was refused for CSRF, 401 "is invalid" for a rejected token).
+ */
+export function authOf(req: Request): AuthContext {
   if (req.auth) return req.auth;
   if (req.authRejection) throw req.authRejection;
   throw AppError.unauthorized('token', 'is missing');
 }
 
 export const requireAuth: RequestHandler = (req, _res, next) => {
-  actorOf(req);
+  authOf(req);
   next();
 };
 
-/** What a route declares: open to all, open to any signed-in user, or one permission. */
-export type RoutePolicy = 'public' | 'authenticated' | Permission;
+export type { RoutePolicy };
 export type PolicyMiddleware = RequestHandler & { readonly routePolicy: RoutePolicy };
 
 /**
@@ -144,11 +137,8 @@ export type PolicyMiddleware = RequestHandler & { readonly routePolicy: RoutePol
  */
 export function routePolicy(policy: RoutePolicy): PolicyMiddleware {
   const handler: RequestHandler = (req, _res, next) => {
-    if (policy !== 'public') {
-      const actor = actorOf(req);
-      if (policy !== 'authenticated' && !can(actor, policy))
-        throw AppError.forbidden(policy.split(':')[0]);
-    }
+    // authOf() first: a rejected token or CSRF check explains itself better than "missing".
+    if (policy !== 'public') assertPolicy(authOf(req), policy);
     next();
   };
   return Object.assign(handler, { routePolicy: policy });

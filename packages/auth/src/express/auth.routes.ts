@@ -1,23 +1,16 @@
 import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { findUserById } from '@roadmap/data-sql';
-import { actorOf, routePolicy } from './authenticate';
-import { loginBody, pageQuery, parse, refreshBody, setRoleBody } from './auth.schema';
-import type { createAdminService } from './admin.service';
-import type { createLoginService } from './login.service';
-import type { createTokenService } from './token.service';
+import { parseOrThrow } from '@roadmap/kit';
+import { loginBody, pageQuery, refreshBody, setRoleBody } from '../auth.schema';
+import type { AuthCore } from '../core';
+import { toPublicUser } from '../user.view';
+import { actorOf, authOf, routePolicy } from './authenticate';
 import { endSession, startSession, type Csrf } from './session';
-import type { TokenSigner } from './tokens';
-import type { AuthConfig } from './config';
-import { toPublicUser } from './user.view';
 
 export interface RouteDeps {
-  config: AuthConfig;
+  core: AuthCore;
   pool: pg.Pool;
-  signer: TokenSigner;
-  logins: ReturnType<typeof createLoginService>;
-  tokens: ReturnType<typeof createTokenService>;
-  admin: ReturnType<typeof createAdminService>;
   sessionMiddleware: RequestHandler;
   csrf: Csrf;
 }
@@ -28,24 +21,24 @@ export function tokenRoutes(deps: RouteDeps): Router {
 
   // Other services verify our access tokens with this public key set; `kid` picks the key.
   router.get('/.well-known/jwks.json', routePolicy('public'), (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(deps.signer.jwks());
+    res.set('Cache-Control', 'public, max-age=300').json(deps.core.jwks());
   });
 
   router.post('/api/auth/login', routePolicy('public'), async (req, res) => {
-    const { email, password } = parse(loginBody, req.body);
-    const user = await deps.logins.login({ email, password, ip: req.ip ?? 'unknown' });
-    res.json({ user: toPublicUser(user), ...(await deps.tokens.issueTokens(user)) });
+    const { email, password } = parseOrThrow(loginBody, req.body ?? {});
+    const user = await deps.core.login({ email, password, ip: req.ip ?? 'unknown' });
+    res.json({ user: toPublicUser(user), ...(await deps.core.issueTokens(user)) });
   });
 
   router.post('/api/auth/refresh', routePolicy('public'), async (req, res) => {
-    const { refreshToken } = parse(refreshBody, req.body);
-    const { user, ...pair } = await deps.tokens.refresh(refreshToken);
+    const { refreshToken } = parseOrThrow(refreshBody, req.body ?? {});
+    const { user, ...pair } = await deps.core.refresh(refreshToken);
     res.json({ user: toPublicUser(user), ...pair });
   });
 
   router.post('/api/auth/logout', routePolicy('public'), async (req, res) => {
-    const { refreshToken } = parse(refreshBody, req.body);
-    await deps.tokens.logout(refreshToken);
+    const { refreshToken } = parseOrThrow(refreshBody, req.body ?? {});
+    await deps.core.logout(refreshToken);
     res.status(204).end();
   });
   return router;
@@ -65,8 +58,8 @@ export function sessionRoutes(deps: RouteDeps): Router {
     // Login CSRF (being signed in as the attacker) is stopped by the Origin check: there is no
     // session yet whose synchronizer token could be checked.
     csrf.assertSameOrigin(req);
-    const { email, password } = parse(loginBody, req.body);
-    const user = await deps.logins.login({ email, password, ip: req.ip ?? 'unknown' });
+    const { email, password } = parseOrThrow(loginBody, req.body ?? {});
+    const user = await deps.core.login({ email, password, ip: req.ip ?? 'unknown' });
     const csrfToken = await startSession(req, user, csrf);
     res.set('Cache-Control', 'no-store').json({ user: toPublicUser(user), csrfToken });
   });
@@ -76,7 +69,7 @@ export function sessionRoutes(deps: RouteDeps): Router {
     routePolicy('authenticated'),
     sessionMiddleware,
     async (req, res) => {
-      const actor = actorOf(req);
+      const actor = authOf(req);
       const user = await findUserById(deps.pool, actor.userId);
       // Only a session has a CSRF token; asking for one on a token request would create a session.
       res.set('Cache-Control', 'no-store').json({
@@ -93,7 +86,7 @@ export function sessionRoutes(deps: RouteDeps): Router {
     async (req, res) => {
       await endSession(req);
       // Why clear the cookie too: the id is dead server-side; this tidies the browser.
-      res.clearCookie(deps.config.SESSION_COOKIE_NAME, { path: '/' });
+      res.clearCookie(deps.core.config.SESSION_COOKIE_NAME, { path: '/' });
       res.status(204).end();
     },
   );
@@ -104,13 +97,16 @@ export function sessionRoutes(deps: RouteDeps): Router {
 export function adminRoutes(deps: RouteDeps): Router {
   const router = Router();
   router.get('/api/admin/users', routePolicy('user:list'), async (req, res) => {
-    const { users, usersCount } = await deps.admin.list(actorOf(req), parse(pageQuery, req.query));
+    const { users, usersCount } = await deps.core.admin.list(
+      actorOf(req),
+      parseOrThrow(pageQuery, req.query),
+    );
     res.json({ users: users.map(toPublicUser), usersCount });
   });
 
   router.put('/api/admin/users/:username/role', routePolicy('user:set-role'), async (req, res) => {
-    const { role } = parse(setRoleBody, req.body);
-    const user = await deps.admin.setRole(actorOf(req), String(req.params.username), role);
+    const { role } = parseOrThrow(setRoleBody, req.body ?? {});
+    const user = await deps.core.admin.setRole(actorOf(req), String(req.params.username), role);
     res.json({ user: toPublicUser(user) });
   });
   return router;

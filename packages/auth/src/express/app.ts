@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit';
-import { actorOf, routePolicy } from './authenticate';
-import type { AuthConfig } from './config';
+import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
+import { authOf, routePolicy } from './authenticate';
+import type { AuthConfig } from '../config';
 import { createAuth, type Auth } from './create-auth';
 
 /**
@@ -35,7 +35,7 @@ export function buildAuthApp(deps: {
     });
   });
   app.get('/api/demo/me', auth.authenticate, routePolicy('authenticated'), (req, res) => {
-    res.json({ auth: actorOf(req) });
+    res.json({ auth: authOf(req) });
   });
   finishHttpApp(app);
   return { app, health, auth };

@@ -1,4 +1,4 @@
-import { AppError, type ErrorDetails } from '@roadmap/kit';
+import { AppError, type ErrorDetails } from './errors';
 import type { z } from 'zod';
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Request } from 'express';
 import session from 'express-session';
 import { RedisStore } from 'connect-redis';
@@ -6,7 +6,8 @@ import { csrfSync } from 'csrf-sync';
 import type { Redis } from 'ioredis';
 import { AppError } from '@roadmap/kit';
 import type { User } from '@roadmap/data-sql';
-import type { AuthConfig } from './config';
+import type { AuthConfig } from '../config';
+import { openSession } from '../session-rules';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const isStateChanging = (req: Request) => !SAFE_METHODS.has(req.method);
@@ -104,18 +105,6 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * A short fingerprint of the user's stored password hash. Kept in the session at login and
- * compared on every request: a password change (new hash) ends every session opened with the
- * old password, as it ends every refresh-token family — the session a thief may hold included.
- */
-export function credentialStamp(user: Pick<User, 'passwordHash'>): string {
-  return createHash('sha256')
-    .update(user.passwordHash ?? 'no-password')
-    .digest('base64url')
-    .slice(0, 22);
-}
-
-/**
  * Signs a user into the session. Why regenerate: a session id the browser had *before* login
  * (perhaps planted by an attacker — session fixation) must not become an authenticated one.
  */
@@ -127,9 +116,7 @@ export async function startSession(
   await new Promise<void>((resolve, reject) =>
     req.session.regenerate((err) => (err ? reject(err as Error) : resolve())),
   );
-  req.session.userId = user.id;
-  req.session.authenticatedAt = Date.now();
-  req.session.credentialStamp = credentialStamp(user);
+  Object.assign(req.session, openSession(user));
   const csrfToken = csrf.token(req, true);
   await new Promise<void>((resolve, reject) =>
     req.session.save((err) => (err ? reject(err as Error) : resolve())),

@@ -3,11 +3,11 @@ import { Passport } from 'passport';
 import OAuth2Strategy from 'passport-oauth2';
 import { AppError, logger } from '@roadmap/kit';
 import type { User } from '@roadmap/data-sql';
+import type { OAuthSettings } from '../config';
+import { profileFromUserinfo, type createOAuthService } from '../oauth.service';
+import { toPublicUser } from '../user.view';
 import { routePolicy } from './authenticate';
-import type { OAuthSettings } from './config';
-import { profileFromUserinfo, type createOAuthService } from './oauth.service';
 import { startSession, type Csrf } from './session';
-import { toPublicUser } from './user.view';
 
 const oauthError = (status: number, message: string, cause?: unknown) =>
   new AppError({ code: 'oauth_failed', status, message, field: 'oauth', cause });

@@ -1,0 +1,13 @@
+// @roadmap/kit/express: the HTTP edge of the platform (the Express app every stage builds on,
+// its error handler, and the server with graceful shutdown). Kept out of the main entry so a
+// framework-free package (conduit, a message consumer) compiles without any Express type.
+export {
+  createHttpApp,
+  finishHttpApp,
+  errorHandler,
+  notFoundHandler,
+  toAppError,
+  type HttpApp,
+  type HttpAppOptions,
+} from './http';
+export { startHttpServer, type RunningServer, type StartOptions } from './server';
