@@ -21,7 +21,11 @@ export interface PeakRss {
 
 /** Reads `file` one way in a fresh process and returns what it found and its peak RSS. */
 export async function measurePeakRss(mode: 'streaming' | 'whole', file: string): Promise<PeakRss> {
-  const { exitCode, stdout, stderr } = await runScript(childFile, [mode, file]);
+  // Why cap the streaming child's heap: on a busy machine V8 may put off collecting garbage and
+  // let RSS grow although nothing is kept. With a 64 MB heap it must collect, and a reader that
+  // really held the file would die of "heap out of memory" instead of passing by luck.
+  const flags = mode === 'streaming' ? ['--max-old-space-size=64', '--max-semi-space-size=4'] : [];
+  const { exitCode, stdout, stderr } = await runScript(childFile, [mode, file], { flags });
   if (exitCode !== 0) throw new Error(`peak-rss child (${mode}) failed: ${stderr}`);
   return JSON.parse(stdout) as PeakRss;
 }
