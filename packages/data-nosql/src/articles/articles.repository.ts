@@ -113,7 +113,11 @@ function summary(article: Article): ArticleSummary {
 }
 
 /** 404 when the author does not exist; 422 on invalid fields or an oversized document. */
-export async function createArticle(db: MongoDb, authorId: string, input: NewArticle): Promise<Article> {
+export async function createArticle(
+  db: MongoDb,
+  authorId: string,
+  input: NewArticle,
+): Promise<Article> {
   const author = parseObjectId(authorId);
   if (!author) throw AppError.notFound('author');
   return mapErrors(async () => {
@@ -137,7 +141,7 @@ export async function createArticle(db: MongoDb, authorId: string, input: NewArt
         return article!;
       } catch (error) {
         // The unique slug index decides between two writers; the loser takes a suffixed slug.
-        const taken = (error as { code?: unknown; keyPattern?: Record<string, unknown> });
+        const taken = error as { code?: unknown; keyPattern?: Record<string, unknown> };
         if (taken.code !== 11000 || !taken.keyPattern?.slug || attempt >= 3) throw error;
         slug = slugWithSuffix(input.title);
       }
@@ -186,7 +190,11 @@ async function findPage(
     db.Article.countDocuments(filter, cap === null ? {} : { limit: cap }),
   ]);
   const upgraded = await Promise.all(docs.map((d) => upgradeAndSave(db, d)));
-  const articles = await hydrate(db, upgraded.map((d) => ({ ...d, body: '' })), viewer);
+  const articles = await hydrate(
+    db,
+    upgraded.map((d) => ({ ...d, body: '' })),
+    viewer,
+  );
   return { articles: articles.map(summary), articlesCount };
 }
 
@@ -238,7 +246,12 @@ export async function feedArticles(
       { followee: Types.ObjectId }[]
     >();
     if (follows.length === 0) return EMPTY_PAGE;
-    return findPage(db, { author: trusted({ $in: follows.map((f) => f.followee) }) }, options, viewer);
+    return findPage(
+      db,
+      { author: trusted({ $in: follows.map((f) => f.followee) }) },
+      options,
+      viewer,
+    );
   });
 }
 
@@ -262,10 +275,14 @@ export async function updateArticle(
     if (patch.tagList !== undefined) set.tagList = normalizeTags(patch.tagList);
     for (let attempt = 0; ; attempt++) {
       try {
-        const doc = await db.Article.findByIdAndUpdate(_id, { $set: set }, {
-          new: true,
-          runValidators: true,
-        }).lean<ArticleDoc>();
+        const doc = await db.Article.findByIdAndUpdate(
+          _id,
+          { $set: set },
+          {
+            new: true,
+            runValidators: true,
+          },
+        ).lean<ArticleDoc>();
         if (!doc) throw AppError.notFound('article');
         assertDocumentSize(doc, db.limits.maxDocumentBytes);
         const [article] = await hydrate(db, [doc], viewerId ? parseObjectId(viewerId) : null);
@@ -292,7 +309,10 @@ export async function deleteArticle(db: MongoDb, articleId: string): Promise<boo
   if (!_id) return false;
   return mapErrors(async () => {
     const { deletedCount } = await db.Article.deleteOne({ _id });
-    await Promise.all([db.Comment.deleteMany({ article: _id }), db.Favorite.deleteMany({ article: _id })]);
+    await Promise.all([
+      db.Comment.deleteMany({ article: _id }),
+      db.Favorite.deleteMany({ article: _id }),
+    ]);
     return deletedCount === 1;
   });
 }
@@ -303,7 +323,11 @@ export async function deleteArticle(db: MongoDb, articleId: string): Promise<boo
  * increments the counter. Favoriting twice changes nothing. (If the process dies between the
  * two writes, the counter is one short; `recountFavorites` repairs it from the favorites.)
  */
-export async function favoriteArticle(db: MongoDb, userId: string, slug: string): Promise<Article | null> {
+export async function favoriteArticle(
+  db: MongoDb,
+  userId: string,
+  slug: string,
+): Promise<Article | null> {
   const user = parseObjectId(userId);
   if (!user) throw AppError.notFound('user');
   return mapErrors(async () => {
@@ -324,7 +348,11 @@ export async function favoriteArticle(db: MongoDb, userId: string, slug: string)
   });
 }
 
-export async function unfavoriteArticle(db: MongoDb, userId: string, slug: string): Promise<Article | null> {
+export async function unfavoriteArticle(
+  db: MongoDb,
+  userId: string,
+  slug: string,
+): Promise<Article | null> {
   const user = parseObjectId(userId);
   if (!user) throw AppError.notFound('user');
   return mapErrors(async () => {

@@ -73,7 +73,9 @@ export async function listComments(
   const article = parseObjectId(articleId);
   if (!article) return [];
   return mapErrors(async () => {
-    const docs = await db.Comment.find({ article }).sort({ createdAt: 1, _id: 1 }).lean<CommentDoc[]>();
+    const docs = await db.Comment.find({ article })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<CommentDoc[]>();
     return toComments(db, docs, viewerId ? parseObjectId(viewerId) : null);
   });
 }

@@ -43,6 +43,8 @@ export interface ConnectOptions {
   dbName?: string;
   serverSelectionTimeoutMS?: number;
   limits?: Partial<MongoLimits>;
+  /** Emit the driver's command events (countCommands needs them). */
+  monitorCommands?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function connectMongo(url: string, options: ConnectOptions = {}): P
   const conn = mongoose.createConnection(url, {
     dbName: options.dbName,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 2_000,
+    monitorCommands: options.monitorCommands ?? false,
     // Operator injection: a nested object whose key starts with "$" in a filter value
     // ({ email: { $gt: "" } } from a JSON body) is wrapped in $eq and so matches literally,
     // and a top-level "$where" is refused. The price: every operator our own code writes in a
@@ -117,4 +120,36 @@ export async function closeMongo(db: MongoDb): Promise<void> {
 export async function isReplicaSet(db: MongoDb): Promise<boolean> {
   const hello = (await db.conn.db!.admin().command({ hello: 1 })) as { setName?: string };
   return typeof hello.setName === 'string';
+}
+
+const HOUSEKEEPING = new Set([
+  'hello',
+  'isMaster',
+  'ismaster',
+  'ping',
+  'endSessions',
+  'saslStart',
+  'saslContinue',
+]);
+
+/**
+ * Counts the commands (round trips) sent while it listens — the document-database version of
+ * data-sql's countRoundTrips. Needs a connection opened with `monitorCommands: true`.
+ */
+export function countCommands(db: MongoDb): {
+  count: () => number;
+  names: () => string[];
+  stop: () => void;
+} {
+  const names: string[] = [];
+  const client = db.conn.getClient();
+  const listener = (event: { commandName: string }) => {
+    if (!HOUSEKEEPING.has(event.commandName)) names.push(event.commandName);
+  };
+  client.on('commandStarted', listener);
+  return {
+    count: () => names.length,
+    names: () => [...names],
+    stop: () => client.off('commandStarted', listener),
+  };
 }

@@ -96,12 +96,18 @@ export interface SchemaLimits {
   articleBodyMaxChars: number;
 }
 
-const notEmpty = (value: string | null | undefined) => value === null || value === undefined || value.length > 0;
+const notEmpty = (value: string | null | undefined) =>
+  value === null || value === undefined || value.length > 0;
 
 // Why strict and strictQuery 'throw': a misspelt field in a write or a filter is a bug or an
 // attack, not something to store or silently ignore (a filter on an unknown field matches
 // nothing — or everything, once someone removes it).
-const options = { strict: 'throw', strictQuery: 'throw', timestamps: true, versionKey: false } as const;
+const options = {
+  strict: 'throw',
+  strictQuery: 'throw',
+  timestamps: true,
+  versionKey: false,
+} as const;
 
 export function userSchema(): Schema<UserDoc> {
   const schema = new Schema<UserDoc>(
@@ -117,8 +123,18 @@ export function userSchema(): Schema<UserDoc> {
       },
       username: { type: String, required: true, trim: true, minlength: 1, maxlength: 64 },
       passwordHash: { type: String, default: null },
-      bio: { type: String, default: null, maxlength: 2000, validate: [notEmpty, 'must not be empty'] },
-      image: { type: String, default: null, maxlength: 2000, validate: [notEmpty, 'must not be empty'] },
+      bio: {
+        type: String,
+        default: null,
+        maxlength: 2000,
+        validate: [notEmpty, 'must not be empty'],
+      },
+      image: {
+        type: String,
+        default: null,
+        maxlength: 2000,
+        validate: [notEmpty, 'must not be empty'],
+      },
       role: { type: String, enum: ROLES, default: 'user', required: true },
       unverifiedExpiresAt: { type: Date, default: undefined },
     },

@@ -39,9 +39,10 @@ export async function profilesByIds(
   const [users, follows] = await Promise.all([
     db.User.find({ _id: trusted({ $in: ids }) }, PROFILE_PROJECTION).lean<ProfileFields[]>(),
     viewerId
-      ? db.Follow.find({ follower: viewerId, followee: trusted({ $in: ids }) }, { followee: 1 }).lean<
-          { followee: Types.ObjectId }[]
-        >()
+      ? db.Follow.find(
+          { follower: viewerId, followee: trusted({ $in: ids }) },
+          { followee: 1 },
+        ).lean<{ followee: Types.ObjectId }[]>()
       : Promise.resolve([]),
   ]);
   const followed = new Set(follows.map((f) => f.followee.toHexString()));
@@ -73,13 +74,19 @@ export async function findProfile(
  * upsert makes the second call a no-op instead of a 409. 404 when either user is missing;
  * 422 when following yourself.
  */
-export async function followUser(db: MongoDb, followerId: string, username: string): Promise<Profile> {
+export async function followUser(
+  db: MongoDb,
+  followerId: string,
+  username: string,
+): Promise<Profile> {
   const follower = parseObjectId(followerId);
   if (!follower) throw AppError.notFound('user');
   return mapErrors(async () => {
     const [me, target] = await Promise.all([
       db.User.exists({ _id: follower }),
-      db.User.findOne({ username }, PROFILE_PROJECTION).collation(CASE_INSENSITIVE).lean<ProfileFields>(),
+      db.User.findOne({ username }, PROFILE_PROJECTION)
+        .collation(CASE_INSENSITIVE)
+        .lean<ProfileFields>(),
     ]);
     if (!me) throw AppError.notFound('user');
     if (!target) throw AppError.notFound('profile');
@@ -96,7 +103,11 @@ export async function followUser(db: MongoDb, followerId: string, username: stri
   });
 }
 
-export async function unfollowUser(db: MongoDb, followerId: string, username: string): Promise<Profile> {
+export async function unfollowUser(
+  db: MongoDb,
+  followerId: string,
+  username: string,
+): Promise<Profile> {
   const follower = parseObjectId(followerId);
   if (!follower) throw AppError.notFound('user');
   return mapErrors(async () => {

@@ -30,7 +30,9 @@ export interface NewUser {
   unverified?: boolean;
 }
 
-export type UserPatch = Partial<Pick<NewUser, 'email' | 'username' | 'passwordHash' | 'bio' | 'image'>>;
+export type UserPatch = Partial<
+  Pick<NewUser, 'email' | 'username' | 'passwordHash' | 'bio' | 'image'>
+>;
 
 export function toUser(doc: UserDoc): User {
   return {
@@ -95,10 +97,14 @@ export async function updateUser(db: MongoDb, id: string, patch: UserPatch): Pro
   return mapErrors(async () => {
     // runValidators: update validators are off by default in mongoose; without them a patch
     // could store what create() would refuse (the $jsonSchema validator would still catch some).
-    const doc = await db.User.findByIdAndUpdate(_id, { $set: patch }, {
-      new: true,
-      runValidators: true,
-    }).lean<UserDoc>();
+    const doc = await db.User.findByIdAndUpdate(
+      _id,
+      { $set: patch },
+      {
+        new: true,
+        runValidators: true,
+      },
+    ).lean<UserDoc>();
     if (!doc) throw AppError.notFound('user');
     return toUser(doc);
   });
@@ -109,9 +115,13 @@ export async function verifyUser(db: MongoDb, id: string): Promise<User> {
   const _id = parseObjectId(id);
   if (!_id) throw AppError.notFound('user');
   return mapErrors(async () => {
-    const doc = await db.User.findByIdAndUpdate(_id, { $unset: { unverifiedExpiresAt: 1 } }, {
-      new: true,
-    }).lean<UserDoc>();
+    const doc = await db.User.findByIdAndUpdate(
+      _id,
+      { $unset: { unverifiedExpiresAt: 1 } },
+      {
+        new: true,
+      },
+    ).lean<UserDoc>();
     if (!doc) throw AppError.notFound('user');
     return toUser(doc);
   });
