@@ -52,7 +52,7 @@ export function mapMongoError(error: unknown): unknown {
 
   if (
     error instanceof Error &&
-    /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(
+    /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(
       error.name,
     )
   ) {
