@@ -31,6 +31,12 @@ describe('operator injection and strict queries (mongoose, no server needed)', (
     expect(error).toMatchObject({ status: 422, details: { email: ['is invalid'] } });
   });
 
+  it('when an array field is filtered with { "$ne": … }, then it is not an operator any more and fails to cast (422)', async () => {
+    const tag = JSON.parse('{"$ne": "nothing"}') as string;
+    const error = await rejection(() => db.Article.find({ tagList: tag }).lean());
+    expect(error).toMatchObject({ status: 422, details: { tagList: ['is invalid'] } });
+  });
+
   it('when a filter carries $where, then sanitizeFilter refuses it (422), so no JavaScript runs on the server', async () => {
     const filter = JSON.parse('{"$where": "sleep(1000) || true"}') as Record<string, unknown>;
     const error = await rejection(() => db.Article.find(filter).lean());
@@ -46,7 +52,9 @@ describe('operator injection and strict queries (mongoose, no server needed)', (
   });
 
   it('when our own code writes an operator without trusted(), then it is neutralised too (why the repositories mark theirs)', async () => {
-    const error = await rejection(() => db.User.find({ _id: { $in: [new mongoose.Types.ObjectId().toHexString()] } }).lean());
+    const error = await rejection(() =>
+      db.User.find({ _id: { $in: [new mongoose.Types.ObjectId().toHexString()] } }).lean(),
+    );
     expect(error.status).toBe(404); // cast of the literal object { $in: [...] } to an ObjectId failed
   });
 

@@ -81,7 +81,8 @@ export async function compareEmbedding(db: MongoDb, comments = 200): Promise<Emb
   // Referenced = the article, its comments, then their authors (one $in for all of them).
   counter = countCommands(db);
   const stored = await db.Article.findById(article._id).lean();
-  const storedComments = await db.Comment.find({ article: article._id }).lean();
+  // batchSize: the default first batch is 101 documents, and a getMore is one more round trip.
+  const storedComments = await db.Comment.find({ article: article._id }).batchSize(10_000).lean();
   const authorIds = [...new Set(storedComments.map((c) => c.author.toHexString()))];
   await db.User.find({
     _id: mongoose.trusted({ $in: [stored!.author.toHexString(), ...authorIds] }),
