@@ -1,4 +1,3 @@
-import { type Types } from 'mongoose';
 import { type MongoDb } from '../mongo/connection';
 import { ARTICLE_SCHEMA_VERSION, type ArticleDoc } from '../mongo/schemas';
 import { normalizeTags } from './slug';
@@ -76,7 +75,7 @@ export async function migrateArticlesInBulk(
         .find({ schemaVersion: { $lt: ARTICLE_SCHEMA_VERSION } }, { projection: { _id: 1 } })
         .limit(batchSize)
         .toArray()
-    ).map((d) => d._id as Types.ObjectId);
+    ).map((d) => d._id);
     if (ids.length === 0) return { migrated, batches };
     const result = await collection.updateMany({ _id: { $in: ids }, schemaVersion: 1 }, [
       {

@@ -346,7 +346,7 @@ runMain(async () => {
       print(question.title);
       print(`  SQL:   ${question.sql}`);
       print(`  Mongo: ${question.mongo}`);
-      const sqlRows = (await pool.query(question.sql, question.sqlParams)).rows;
+      const sqlRows = (await pool.query<pg.QueryResultRow>(question.sql, question.sqlParams)).rows;
       const sqlTime = await time(() => pool.query(question.sql, question.sqlParams), runs);
       let mongoCell = 'unreachable';
       let agree = '—';

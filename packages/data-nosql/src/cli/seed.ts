@@ -29,8 +29,10 @@ runMain(async () => {
   try {
     await ensureSchema(db);
     const result = await seedMongo(db, { users });
-    for (const [name, value] of Object.entries(result))
-      process.stdout.write(`${name.padEnd(10)} ${name === 'ms' ? value.toFixed(0) : value}\n`);
+    const { ms, ...counts } = result;
+    for (const [name, value] of Object.entries(counts))
+      process.stdout.write(`${name.padEnd(10)} ${String(value)}\n`);
+    process.stdout.write(`in ${ms.toFixed(0)} ms\n`);
   } finally {
     await closeMongo(db);
   }

@@ -7,6 +7,6 @@ import { tooLarge } from './errors';
  * keeps every read of a document cheap and turns an oversized body into a clear 422.
  */
 export function assertDocumentSize(doc: object, maxBytes: number): void {
-  const bytes = mongoose.mongo.BSON.calculateObjectSize(doc as mongoose.mongo.Document);
+  const bytes = mongoose.mongo.BSON.calculateObjectSize(doc);
   if (bytes > maxBytes) throw tooLarge();
 }

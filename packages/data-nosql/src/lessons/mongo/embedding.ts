@@ -24,8 +24,7 @@ export interface EmbeddingReport {
   embeddedCommentCeiling: number;
 }
 
-const bsonSize = (doc: object) =>
-  mongoose.mongo.BSON.calculateObjectSize(doc as mongoose.mongo.Document);
+const bsonSize = (doc: object) => mongoose.mongo.BSON.calculateObjectSize(doc);
 
 export async function compareEmbedding(db: MongoDb, comments = 200): Promise<EmbeddingReport> {
   const embeddedCollection = db.conn.collection('lesson_embedded_articles');
