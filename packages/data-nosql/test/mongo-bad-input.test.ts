@@ -4,6 +4,7 @@ import {
   createArticle,
   findArticleBySlug,
   listArticles,
+  updateArticle,
 } from '../src/articles/articles.repository';
 import { mapErrors } from '../src/mongo/errors';
 import {
@@ -69,6 +70,18 @@ describeWithMongo('data-nosql bad input against a real MongoDB', () => {
       details: { body: ['is too large to store as one document'] },
     });
     expect(await fx.db.Article.countDocuments({ title: 'Huge' })).toBe(0);
+
+    const small = await createArticle(fx.db, ada.id, {
+      title: 'Small',
+      description: 'd',
+      body: 'b',
+    });
+    await expect(
+      updateArticle(fx.db, small.id, { body: 'x'.repeat(10_000) }),
+    ).rejects.toMatchObject({
+      status: 422,
+    });
+    expect((await findArticleBySlug(fx.db, small.slug, null))!.body).toBe('b');
   });
 
   it('when a key is duplicated, then it is a 409 naming the field, and the process keeps serving', async () => {

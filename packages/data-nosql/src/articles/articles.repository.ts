@@ -273,6 +273,10 @@ export async function updateArticle(
     if (patch.description !== undefined) set.description = patch.description;
     if (patch.body !== undefined) set.body = patch.body;
     if (patch.tagList !== undefined) set.tagList = normalizeTags(patch.tagList);
+    // The size check needs the whole document: read it first, before anything is written.
+    const current = await db.Article.findById(_id).lean<ArticleDoc>();
+    if (!current) throw AppError.notFound('article');
+    assertDocumentSize({ ...current, ...set }, db.limits.maxDocumentBytes);
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await db.Article.findByIdAndUpdate(
@@ -284,7 +288,6 @@ export async function updateArticle(
           },
         ).lean<ArticleDoc>();
         if (!doc) throw AppError.notFound('article');
-        assertDocumentSize(doc, db.limits.maxDocumentBytes);
         const [article] = await hydrate(db, [doc], viewerId ? parseObjectId(viewerId) : null);
         return article!;
       } catch (error) {

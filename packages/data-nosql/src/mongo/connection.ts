@@ -69,7 +69,13 @@ export async function connectMongo(url: string, options: ConnectOptions = {}): P
     // A lost server is an error within serverSelectionTimeoutMS, not a request queued forever.
     bufferCommands: false,
   });
-  await conn.asPromise();
+  try {
+    await conn.asPromise();
+  } catch (error) {
+    // Stop the driver's retries, or the failed connection keeps the process alive.
+    await conn.close().catch(() => undefined);
+    throw error;
+  }
   return bindModels(conn, options.limits);
 }
 
