@@ -313,9 +313,10 @@ runMain(async () => {
         mongoAnswer: (r) => (r as { slug: string }[]).map((d) => d.slug).join(','),
       },
       {
+        // COLLATE "C": ties in byte order, as MongoDB compares strings without a collation.
         title: '4. The 10 most used tags',
         sql: `SELECT t.name, count(*)::int AS articles FROM article_tags at JOIN tags t ON t.id = at.tag_id
-  GROUP BY t.name ORDER BY articles DESC, t.name LIMIT 10`,
+  GROUP BY t.name ORDER BY articles DESC, t.name COLLATE "C" LIMIT 10`,
         sqlParams: [],
         mongo: `articles.aggregate([{ $unwind: '$tagList' }, { $group: { _id: '$tagList', articles: { $sum: 1 } } }, { $sort: { articles: -1, _id: 1 } }, { $limit: 10 }])`,
         runMongo: (db) => tagCounts(db, 10),
