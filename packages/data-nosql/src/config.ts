@@ -19,6 +19,12 @@ export const dataNosqlEnvShape = {
    * driver's default 30 s.
    */
   MONGO_SERVER_SELECTION_TIMEOUT_MS: int(100, 120_000, 2_000),
+  /**
+   * Longest wait for one reply on an open connection; a query that takes longer, or a network
+   * that went silent, fails (→ 503) instead of holding the request. Keep it above your slowest
+   * legitimate query.
+   */
+  MONGO_SOCKET_TIMEOUT_MS: int(100, 600_000, 10_000),
   /** Largest article body accepted (characters); longer ones are a 422. */
   ARTICLE_BODY_MAX_CHARS: int(1, 1_000_000, 100_000),
   /**

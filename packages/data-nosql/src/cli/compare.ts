@@ -228,6 +228,7 @@ runMain(async () => {
     mongo = await connectMongo(config.MONGO_URL, {
       dbName: DATABASE,
       serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+      socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
     });
   } catch {
     print(`${unreachableMessage(await probeService('mongo', config.MONGO_URL))}`);

@@ -23,6 +23,7 @@ runMain(async () => {
   const users = usersFlag();
   const db = await connectMongo(config.MONGO_URL, {
     serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+    socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
   }).catch(async () => {
     throw new StartupError(unreachableMessage(await probeService('mongo', config.MONGO_URL)));
   });

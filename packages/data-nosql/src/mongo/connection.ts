@@ -42,6 +42,8 @@ export interface ConnectOptions {
   /** Overrides the database named in the URL (each test file uses its own). */
   dbName?: string;
   serverSelectionTimeoutMS?: number;
+  /** Longest wait for one reply on an open connection (MONGO_SOCKET_TIMEOUT_MS). */
+  socketTimeoutMS?: number;
   limits?: Partial<MongoLimits>;
   /** Emit the driver's command events (countCommands needs them). */
   monitorCommands?: boolean;
@@ -56,6 +58,10 @@ export async function connectMongo(url: string, options: ConnectOptions = {}): P
   const conn = mongoose.createConnection(url, {
     dbName: options.dbName,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 2_000,
+    // A network gone silent (no reset, no reply) would otherwise hold a request forever: the
+    // driver's defaults are 30 s to open a connection and no limit on waiting for a reply.
+    connectTimeoutMS: options.serverSelectionTimeoutMS ?? 2_000,
+    socketTimeoutMS: options.socketTimeoutMS ?? 10_000,
     monitorCommands: options.monitorCommands ?? false,
     // Operator injection: a nested object whose key starts with "$" in a filter value
     // ({ email: { $gt: "" } } from a JSON body) is wrapped in $eq and so matches literally,

@@ -14,6 +14,7 @@ export async function openLessonMongo(): Promise<{ db: MongoDb; close: () => Pro
     db = await connectMongo(config.MONGO_URL, {
       dbName: 'conduit_lessons',
       serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+      socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
       monitorCommands: true,
     });
   } catch {
