@@ -172,22 +172,33 @@ interface Question {
   mongoAnswer: (result: unknown) => string;
 }
 
-async function time(
-  fn: () => Promise<unknown>,
-  runs: number,
-): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 5; i++) await fn();
-  const samples: number[] = [];
+interface Timing {
+  p50: number;
+  p95: number;
+}
+
+/**
+ * p50/p95 of each function over `runs` runs after 5 warm-up runs. Why alternate the two sides
+ * run by run (rather than all SQL, then all Mongo): a busy machine slows whatever runs at that
+ * moment; interleaved, both sides see the same noise, so their ratio stays meaningful.
+ */
+async function timeSideBySide(fns: (() => Promise<unknown>)[], runs: number): Promise<Timing[]> {
+  for (let i = 0; i < 5; i++) for (const fn of fns) await fn();
+  const samples = fns.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await fn();
-    samples.push(performance.now() - started);
+    for (const [k, fn] of fns.entries()) {
+      const started = performance.now();
+      await fn();
+      samples[k]!.push(performance.now() - started);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return {
-    p50: samples[Math.floor(runs * 0.5)]!,
-    p95: samples[Math.min(runs - 1, Math.floor(runs * 0.95))]!,
-  };
+  return samples.map((list) => {
+    list.sort((a, b) => a - b);
+    return {
+      p50: list[Math.floor(runs * 0.5)]!,
+      p95: list[Math.min(runs - 1, Math.floor(runs * 0.95))]!,
+    };
+  });
 }
 
 runMain(async () => {
@@ -349,27 +360,37 @@ runMain(async () => {
       print(`  SQL:   ${question.sql}`);
       print(`  Mongo: ${question.mongo}`);
       const sqlRows = (await pool.query<pg.QueryResultRow>(question.sql, question.sqlParams)).rows;
-      const sqlTime = await time(() => pool.query(question.sql, question.sqlParams), runs);
+      const runSql = () => pool.query(question.sql, question.sqlParams);
       let mongoCell = 'unreachable';
+      let ratio = '—';
       let agree = '—';
+      let sqlTime: Timing;
       if (mongo) {
         const db = mongo;
         const result = await question.runMongo(db);
-        const mongoTime = await time(() => question.runMongo(db), runs);
-        mongoCell = `${mongoTime.p50.toFixed(2)} / ${mongoTime.p95.toFixed(2)}`;
+        const [sqlT, mongoT] = await timeSideBySide([runSql, () => question.runMongo(db)], runs);
+        sqlTime = sqlT!;
+        mongoCell = `${mongoT!.p50.toFixed(2)} / ${mongoT!.p95.toFixed(2)}`;
+        ratio = `${(mongoT!.p50 / sqlT!.p50).toFixed(2)}×`;
         agree = question.sqlAnswer(sqlRows) === question.mongoAnswer(result) ? 'yes' : 'NO';
+      } else {
+        [sqlTime] = (await timeSideBySide([runSql], runs)) as [Timing];
       }
       print(`  answer: ${question.sqlAnswer(sqlRows).slice(0, 100)}\n`);
       table.push(
-        `| ${question.title.slice(3).padEnd(56)} | ${`${sqlTime.p50.toFixed(2)} / ${sqlTime.p95.toFixed(2)}`.padStart(15)} | ${mongoCell.padStart(15)} | ${agree.padStart(11)} |`,
+        `| ${question.title.slice(3).padEnd(56)} | ${`${sqlTime.p50.toFixed(2)} / ${sqlTime.p95.toFixed(2)}`.padStart(15)} | ${mongoCell.padStart(15)} | ${ratio.padStart(12)} | ${agree.padStart(11)} |`,
       );
     }
     print(
-      `| ${'question'.padEnd(56)} | ${'SQL p50 / p95'.padStart(15)} | ${'Mongo p50 / p95'.padStart(15)} | same answer |`,
+      `| ${'question'.padEnd(56)} | ${'SQL p50 / p95'.padStart(15)} | ${'Mongo p50 / p95'.padStart(15)} | ${'Mongo ÷ SQL'.padStart(12)} | same answer |`,
     );
-    print(`| ${'-'.repeat(56)} | ${'-'.repeat(14)}: | ${'-'.repeat(14)}: | ${'-'.repeat(10)}: |`);
+    print(
+      `| ${'-'.repeat(56)} | ${'-'.repeat(14)}: | ${'-'.repeat(14)}: | ${'-'.repeat(11)}: | ${'-'.repeat(10)}: |`,
+    );
     for (const row of table) print(row);
-    print('\n(milliseconds, one client, localhost)');
+    print(
+      '\n(milliseconds, one client, localhost; both sides measured in alternation, run by run)',
+    );
   } finally {
     await pool.end();
     if (mongo) await closeMongo(mongo);
