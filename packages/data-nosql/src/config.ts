@@ -41,3 +41,12 @@ export function loadDataNosqlConfig(env: Record<string, string | undefined> = pr
 }
 
 export type DataNosqlConfig = ReturnType<typeof loadDataNosqlConfig>;
+
+/** The document limits of the configuration, in the shape connectMongo takes. */
+export function mongoLimits(config: DataNosqlConfig) {
+  return {
+    articleBodyMaxChars: config.ARTICLE_BODY_MAX_CHARS,
+    maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
+    unverifiedSignupTtlSeconds: config.UNVERIFIED_SIGNUP_TTL_SECONDS,
+  };
+}

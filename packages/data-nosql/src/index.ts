@@ -5,6 +5,8 @@ export {
   DEFAULT_REDIS_URL,
   dataNosqlEnvShape,
   loadDataNosqlConfig,
+  mongoLimits,
+  type DataNosqlConfig,
 } from './config';
 export {
   SlidingWindowLimiter,

@@ -1,7 +1,7 @@
 // `pnpm --filter @roadmap/data-nosql start`: connect to MONGO_URL, create the collections with
 // their validators and indexes (idempotent), and print what is there. No server: one line.
 import { probeService, runMain, StartupError, unreachableMessage } from '@roadmap/kit';
-import { loadDataNosqlConfig } from './config';
+import { loadDataNosqlConfig, mongoLimits } from './config';
 import { closeMongo, connectMongo, ensureSchema, isReplicaSet } from './mongo/connection';
 
 runMain(async () => {
@@ -9,6 +9,7 @@ runMain(async () => {
   const db = await connectMongo(config.MONGO_URL, {
     serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
+    limits: mongoLimits(config),
   }).catch(async () => {
     throw new StartupError(unreachableMessage(await probeService('mongo', config.MONGO_URL)));
   });

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { probeService, runMain, StartupError, unreachableMessage } from '@roadmap/kit';
 import { trusted, Types } from 'mongoose';
 import pg from 'pg';
-import { loadDataNosqlConfig } from '../config';
+import { loadDataNosqlConfig, mongoLimits } from '../config';
 import { closeMongo, connectMongo, ensureSchema, type MongoDb } from '../mongo/connection';
 import { ARTICLE_SCHEMA_VERSION } from '../mongo/schemas';
 import { tagCounts, tagPageWithTotal, topAuthors } from '../lessons/mongo/aggregation';
@@ -240,6 +240,7 @@ runMain(async () => {
       dbName: DATABASE,
       serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
       socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
+      limits: mongoLimits(config),
     });
   } catch {
     print(`${unreachableMessage(await probeService('mongo', config.MONGO_URL))}`);

@@ -1,7 +1,7 @@
 // `pnpm --filter @roadmap/data-nosql db:seed [--users N]`: replace the data in MONGO_URL's
 // database with the deterministic demo set.
 import { probeService, runMain, StartupError, unreachableMessage } from '@roadmap/kit';
-import { loadDataNosqlConfig } from '../config';
+import { loadDataNosqlConfig, mongoLimits } from '../config';
 import { closeMongo, connectMongo, ensureSchema } from '../mongo/connection';
 import { seedMongo } from '../seed/seed';
 
@@ -24,6 +24,7 @@ runMain(async () => {
   const db = await connectMongo(config.MONGO_URL, {
     serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
+    limits: mongoLimits(config),
   }).catch(async () => {
     throw new StartupError(unreachableMessage(await probeService('mongo', config.MONGO_URL)));
   });

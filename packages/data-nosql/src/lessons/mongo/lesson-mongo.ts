@@ -1,5 +1,5 @@
 import { probeService, StartupError, unreachableMessage } from '@roadmap/kit';
-import { loadDataNosqlConfig } from '../../config';
+import { loadDataNosqlConfig, mongoLimits } from '../../config';
 import { closeMongo, connectMongo, ensureSchema, type MongoDb } from '../../mongo/connection';
 
 /**
@@ -15,6 +15,7 @@ export async function openLessonMongo(): Promise<{ db: MongoDb; close: () => Pro
       dbName: 'conduit_lessons',
       serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
       socketTimeoutMS: config.MONGO_SOCKET_TIMEOUT_MS,
+      limits: mongoLimits(config),
       monitorCommands: true,
     });
   } catch {
