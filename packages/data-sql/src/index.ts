@@ -63,6 +63,17 @@ export {
   type PageOptions,
   ARTICLES_COUNT_CAP,
 } from './articles/articles.repository';
+export {
+  listArticleRows,
+  feedArticleRows,
+  countArticles,
+  countFeed,
+  profilesByIds,
+  articleStatesByIds,
+  type ArticleRow,
+  type ArticleState,
+  type RowPage,
+} from './articles/article-batches.repository';
 export { slugify } from './articles/slug';
 export {
   addComment,

@@ -201,7 +201,7 @@ export async function findArticleBySlug(
  * Why build it instead of `($1 IS NULL OR …)`: each filter combination then gets a plan that
  * can use its index; catch-all predicates make the planner choose one plan for all of them.
  */
-function listWhere(filter: ListArticlesFilter): {
+export function listWhere(filter: ListArticlesFilter): {
   where: string;
   values: unknown[];
   countFrom: string;
