@@ -1,6 +1,7 @@
 // @roadmap/conduit: the Conduit use cases as plain services. No HTTP framework in here: the
 // REST routes (packages/rest-api) and the GraphQL resolvers call these same functions.
 import { createArticlesService } from './articles.service';
+import { createBatchesService } from './batches.service';
 import { createCommentsService } from './comments.service';
 import type { ConduitDeps } from './deps';
 import { createProfilesService } from './profiles.service';
@@ -15,6 +16,7 @@ export function createConduit(deps: ConduitDeps) {
     articles,
     comments: createCommentsService({ ...deps, articles }),
     tags: createTagsService(deps),
+    batches: createBatchesService(deps),
   };
 }
 export type Conduit = ReturnType<typeof createConduit>;
@@ -29,3 +31,10 @@ export * from './articles.schema';
 export * from './comments.schema';
 export * from './views';
 export type { CachedArticle } from './articles.service';
+export type {
+  ArticleFilter,
+  ArticleRow,
+  ArticleState,
+  BatchesService,
+  RowPage,
+} from './batches.service';
