@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { createAuth, loadAuthConfig } from '@roadmap/auth';
+import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
+import {
+  AppError,
+  createHttpApp,
+  finishHttpApp,
+  logger as defaultLogger,
+  type HttpApp,
+  type Logger,
+} from '@roadmap/kit';
+import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { WebSocketServer } from 'ws';
+import { actorFromAuthorization, type TokenVerifier } from './auth';
+import { defaultGraphqlApiConfig, type GraphqlApiConfig } from './config';
+import { buildContext, type ContextDeps, type GraphQLContext } from './context';
+import { appErrorExtensions, createFormatError } from './errors';
+import { graphqlHttpErrors } from './http/graphql-errors';
+import { rateLimit } from './http/rate-limit';
+import { createRedisPubSub } from './pubsub';
+import { createResolvers } from './resolvers';
+import { createPublishComment } from './resolvers/subscription';
+
+/** The SDL a learner reads first; resolvers and their types both come from it. */
+export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
+
+/** What the app needs from auth's core: what conduit needs, plus token verification. */
+export type AppAuth = ConduitAuth & TokenVerifier;
+
+export type AppConfig = Omit<GraphqlApiConfig, 'PORT' | 'DATABASE_URL' | 'REDIS_URL'>;
+
+export interface AppDeps {
+  /** The pool conduit queries through (a test may pass a round-trip-counting wrapper). */
+  pool: pg.Pool;
+  redis: Redis;
+  /** Default: createAuth() over the same pool and Redis, configured from the environment. */
+  auth?: AppAuth;
+  config?: Partial<AppConfig>;
+  logger?: Logger;
+  /** Channel prefix of the subscription pub/sub (tests isolate themselves with their own). */
+  channelPrefix?: string;
+  /** Resolvers without DataLoader batching: only for the N+1 lesson and the benchmark. */
+  naive?: boolean;
+}
+
+export interface GraphqlApp extends HttpApp {
+  schema: GraphQLSchema;
+  /** Serves `graphql-ws` subscriptions on the listening server's /graphql. Returns its closer. */
+  attachSubscriptions: (server: Server) => () => Promise<void>;
+  /** Stops Apollo and the pub/sub connection (not the pool or Redis client it was given). */
+  close: () => Promise<void>;
+}
+
+/** A GraphQL error for a failure while building the context (bad token) with its HTTP status. */
+function contextError(error: unknown): never {
+  if (error instanceof AppError)
+    throw new GraphQLError(
+      error.details.token?.join(', ') ? `token ${error.details.token.join(', ')}` : error.message,
+      {
+        extensions: { ...appErrorExtensions(error), http: { status: error.status } },
+      },
+    );
+  throw error;
+}
+
+/**
+ * Builds the API with real clients passed in; does not listen (src/main.ts does). The order
+ * of the middleware below is the path of a request through the app.
+ */
+export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
+  const { pool, redis } = deps;
+  const config: AppConfig = { ...defaultGraphqlApiConfig(), ...deps.config };
+  const log = deps.logger ?? defaultLogger;
+  const auth: AppAuth = deps.auth ?? createAuth({ pool, redis, config: loadAuthConfig() });
+  const development = config.NODE_ENV !== 'production';
+  const introspection = config.GRAPHQL_INTROSPECTION ?? development;
+
+  const conduit = createConduit({
+    db: pool,
+    auth,
+    cache: config.CACHE_TTL_SECONDS > 0 ? redisCache(redis) : noCache,
+    cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+  });
+  const pubsub = createRedisPubSub(redis, deps.channelPrefix ?? 'conduit:graphql:');
+  const contextDeps: ContextDeps = {
+    conduit,
+    publishComment: createPublishComment(pubsub, log),
+    naive: deps.naive ?? false,
+  };
+
+  const schema = makeExecutableSchema<GraphQLContext>({
+    typeDefs: readFileSync(SCHEMA_FILE, 'utf8'),
+    resolvers: createResolvers(pubsub),
+  });
+
+  // Static checks on every operation before it runs: each limit is a variable (see config.ts).
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
+    costLimit: { maxCost: config.GRAPHQL_MAX_COST },
+    maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
+    maxDirectives: { n: config.GRAPHQL_MAX_DIRECTIVES },
+    maxTokens: { n: config.GRAPHQL_MAX_TOKENS },
+    // "Did you mean …?" hints map a hidden schema for an attacker; off where introspection is.
+    blockFieldSuggestion: { enabled: !introspection },
+  });
+  const protection = armor.protect();
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection,
+    // Why: without it, a form on any web site could POST a mutation with the victim's cookies;
+    // Apollo then requires a content type or header that a simple cross-site request cannot set.
+    csrfPrevention: true,
+    // One operation per request: a batch of 1,000 logins would dodge the per-request limits.
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
+    formatError: createFormatError(config.NODE_ENV === 'development'),
+    validationRules: protection.validationRules,
+    plugins: [
+      ...protection.plugins,
+      introspection
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const { app, health } = createHttpApp({
+    name: 'graphql-api',
+    jsonLimit: config.GRAPHQL_BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+    logger: log,
+    edge: [
+      rateLimit({
+        redis,
+        max: config.RATE_LIMIT_MAX,
+        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+        exempt: config.RATE_LIMIT_EXEMPT,
+      }),
+    ],
+    readiness: [
+      { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+    ],
+  });
+
+  app.use(
+    '/graphql',
+    expressMiddleware(apollo, {
+      context: ({ req }) => {
+        try {
+          const actor = actorFromAuthorization(auth, req.headers.authorization);
+          return Promise.resolve(buildContext(contextDeps, actor, req.ip ?? 'unknown'));
+        } catch (error) {
+          return contextError(error);
+        }
+      },
+    }),
+  );
+  app.use('/graphql', graphqlHttpErrors(config.GRAPHQL_BODY_LIMIT, log));
+  finishHttpApp(app);
+
+  function attachSubscriptions(server: Server): () => Promise<void> {
+    const wsServer = new WebSocketServer({ server, path: '/graphql' });
+    const rules = [...specifiedRules, ...protection.validationRules];
+    const disposable = useServer<Record<string, unknown>>(
+      {
+        schema,
+        validate: (s, document) => validate(s, document, rules),
+        // The same token as over HTTP, sent once in connection_init's payload: browsers cannot
+        // set headers on a WebSocket. A bad token closes the socket (4403) before any operation.
+        onConnect: ({ connectionParams }) => {
+          try {
+            actorFromAuthorization(auth, authorizationOf(connectionParams));
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        context: ({ connectionParams, extra }) =>
+          buildContext(
+            contextDeps,
+            actorFromAuthorization(auth, authorizationOf(connectionParams)),
+            extra.request.socket.remoteAddress ?? 'unknown',
+          ),
+        isProd: !development,
+      },
+      wsServer,
+    );
+    return async () => {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    };
+  }
+
+  return {
+    app,
+    health,
+    schema,
+    attachSubscriptions,
+    close: async () => {
+      await apollo.stop();
+      await pubsub.close();
+    },
+  };
+}
+
+/** `{ authToken }` or `{ Authorization }` in connectionParams, as the header value. */
+function authorizationOf(params: Readonly<Record<string, unknown>> | undefined): string | null {
+  const value = params?.Authorization ?? params?.authorization ?? params?.authToken;
+  if (typeof value !== 'string' || value === '') return null;
+  return params?.authToken === value && !/\s/.test(value) ? `Token ${value}` : value;
+}

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { countRoundTrips, MIGRATIONS_DIR, migrate } from '@roadmap/data-sql';
+import {
+  createTestDatabase,
+  createTestRedis,
+  requireServices,
+  type TestDatabase,
+  type TestRedis,
+} from '@roadmap/kit/testing';
+import request from 'supertest';
+import { buildApp, type AppConfig, type GraphqlApp } from '../src/app';
+
+export interface TestApi {
+  api: GraphqlApp;
+  db: TestDatabase;
+  redis: TestRedis;
+  /** Counts the SQL statements conduit sends (data-sql's countRoundTrips). */
+  roundTrips: ReturnType<typeof countRoundTrips>;
+  /** POST /graphql with a JSON body; `token` adds `Authorization: Token <token>`. */
+  gql: (query: string, variables?: Record<string, unknown>, token?: string) => request.Test;
+  http: () => ReturnType<typeof request>;
+  stop: () => Promise<void>;
+}
+
+const migrationsKey = createHash('sha256')
+  .update(
+    readdirSync(MIGRATIONS_DIR)
+      .sort()
+      .map((file) => readFileSync(`${MIGRATIONS_DIR}/${file}`, 'utf8'))
+      .join('\n'),
+  )
+  .digest('hex')
+  .slice(0, 12);
+
+export interface StartOptions {
+  config?: Partial<AppConfig>;
+  naive?: boolean;
+  /** Share another TestApi's database and Redis (two instances of one deployment). */
+  sharing?: TestApi;
+}
+
+/** The real app over this file's own database and Redis prefix; no mocks. */
+export async function startApi(name: string, options: StartOptions = {}): Promise<TestApi> {
+  await requireServices(['postgres', 'redis']);
+  const db =
+    options.sharing?.db ??
+    (await createTestDatabase({
+      name: `gql_${name}`,
+      templateKey: `gql_${migrationsKey}`,
+      setup: async (url) => void (await migrate(url)),
+    }));
+  const redis = options.sharing?.redis ?? (await createTestRedis(`gql-${name}`));
+  const roundTrips = countRoundTrips(db.pool);
+  const api = await buildApp({
+    pool: roundTrips.db,
+    redis: redis.redis,
+    config: options.config,
+    naive: options.naive,
+    channelPrefix: redis.prefix,
+  });
+  const gql = (query: string, variables?: Record<string, unknown>, token?: string) => {
+    const req = request(api.app).post('/graphql').set('content-type', 'application/json');
+    if (token) void req.set('authorization', `Token ${token}`);
+    return req.send({ query, variables });
+  };
+  return {
+    api,
+    db,
+    redis,
+    roundTrips,
+    gql,
+    http: () => request(api.app),
+    stop: async () => {
+      await api.close();
+      if (!options.sharing) {
+        await redis.cleanup();
+        await db.drop();
+      }
+    },
+  };
+}
+
+/** Listens on port 0 (for WebSocket tests); returns the URL and a closer. */
+export async function listen(
+  api: GraphqlApp,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server: Server = createServer(api.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const closeSubscriptions = api.attachSubscriptions(server);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `127.0.0.1:${port}/graphql`,
+    close: async () => {
+      await closeSubscriptions();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+let counter = 0;
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}${counter}${Math.random().toString(36).slice(2, 7)}`;
+}
+
+export interface TestUser {
+  username: string;
+  email: string;
+  token: string;
+}
+
+export async function registerUser(t: TestApi, prefix = 'user'): Promise<TestUser> {
+  const username = unique(prefix);
+  const email = `${username}@example.com`;
+  const res = await t
+    .gql(`mutation ($input: RegisterInput!) { register(input: $input) { username email token } }`, {
+      input: { username, email, password: 'correct horse battery' },
+    })
+    .expect(200);
+  if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+  return { username, email, token: res.body.data.register.token };
+}
+
+export async function createArticle(
+  t: TestApi,
+  user: TestUser,
+  input: { title?: string; tagList?: string[] } = {},
+): Promise<{ slug: string }> {
+  const res = await t
+    .gql(
+      `mutation ($input: CreateArticleInput!) { createArticle(input: $input) { slug } }`,
+      {
+        input: {
+          title: input.title ?? unique('Title '),
+          description: 'about it',
+          body: 'the body',
+          tagList: input.tagList ?? [],
+        },
+      },
+      user.token,
+    )
+    .expect(200);
+  if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+  return { slug: res.body.data.createArticle.slug as string };
+}
