@@ -28,6 +28,7 @@ import { buildContext, type ContextDeps, type GraphQLContext } from './context';
 import { appErrorExtensions, createFormatError } from './errors';
 import { graphqlHttpErrors } from './http/graphql-errors';
 import { rateLimit } from './http/rate-limit';
+import { tokenLimit } from './http/token-limit';
 import { createRedisPubSub } from './pubsub';
 import { createResolvers } from './resolvers';
 import { createPublishComment } from './resolvers/subscription';
@@ -106,11 +107,13 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
 
   // Static checks on every operation before it runs: each limit is a variable (see config.ts).
   const armor = new ApolloArmor({
-    maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
+    // Why depth counts introspection too: its types are cyclic (type → fields → type …), so a
+    // deep introspection query grows exponentially. (The standard one is 21 deep.)
+    maxDepth: { n: config.GRAPHQL_MAX_DEPTH, ignoreIntrospection: false },
     costLimit: { maxCost: config.GRAPHQL_MAX_COST },
     maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
     maxDirectives: { n: config.GRAPHQL_MAX_DIRECTIVES },
-    maxTokens: { n: config.GRAPHQL_MAX_TOKENS },
+    maxTokens: { enabled: false }, // see http/token-limit.ts
     // "Did you mean …?" hints map a hidden schema for an attacker; off where introspection is.
     blockFieldSuggestion: { enabled: !introspection },
   });
@@ -155,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     ],
   });
 
+  app.use('/graphql', tokenLimit(config.GRAPHQL_MAX_TOKENS));
   app.use(
     '/graphql',
     expressMiddleware(apollo, {

@@ -11,10 +11,13 @@ import {
   type TestRedis,
 } from '@roadmap/kit/testing';
 import request from 'supertest';
-import { buildApp, type AppConfig, type GraphqlApp } from '../src/app';
+import { createAuth, loadAuthConfig } from '@roadmap/auth';
+import { buildApp, type AppAuth, type AppConfig, type GraphqlApp } from '../src/app';
 
 export interface TestApi {
   api: GraphqlApp;
+  /** Shared by instances started with `sharing` (one deployment signs with one key). */
+  auth: AppAuth;
   db: TestDatabase;
   redis: TestRedis;
   /** Counts the SQL statements conduit sends (data-sql's countRoundTrips). */
@@ -54,9 +57,13 @@ export async function startApi(name: string, options: StartOptions = {}): Promis
     }));
   const redis = options.sharing?.redis ?? (await createTestRedis(`gql-${name}`));
   const roundTrips = countRoundTrips(db.pool);
+  const auth =
+    options.sharing?.auth ??
+    createAuth({ pool: db.pool, redis: redis.redis, config: loadAuthConfig() });
   const api = await buildApp({
     pool: roundTrips.db,
     redis: redis.redis,
+    auth,
     config: options.config,
     naive: options.naive,
     channelPrefix: redis.prefix,
@@ -68,6 +75,7 @@ export async function startApi(name: string, options: StartOptions = {}): Promis
   };
   return {
     api,
+    auth,
     db,
     redis,
     roundTrips,
