@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countRoundTrips, MIGRATIONS_DIR, migrate } from '@roadmap/data-sql';
 import {
@@ -95,7 +95,6 @@ export async function startApi(name: string, options: StartOptions = {}): Promis
 export async function listen(
   api: GraphqlApp,
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const { createServer } = await import('node:http');
   const server: Server = createServer(api.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const closeSubscriptions = api.attachSubscriptions(server);
