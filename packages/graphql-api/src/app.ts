@@ -118,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     blockFieldSuggestion: { enabled: !introspection },
   });
   const protection = armor.protect();
+  const formatError = createFormatError(config.NODE_ENV === 'development');
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -128,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     // One operation per request: a batch of 1,000 logins would dodge the per-request limits.
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
-    formatError: createFormatError(config.NODE_ENV === 'development'),
+    formatError,
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
@@ -198,6 +199,14 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
             actorFromAuthorization(auth, authorizationOf(connectionParams)),
             extra.request.socket.remoteAddress ?? 'unknown',
           ),
+        // The same error shapes over the socket as over HTTP (extensions.code, nothing hidden leaks).
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors
+            ? {
+                ...result,
+                errors: result.errors.map((error) => formatError(error.toJSON(), error)),
+              }
+            : undefined,
         isProd: !development,
       },
       wsServer,
