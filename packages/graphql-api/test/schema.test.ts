@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * The resolver types are generated from schema.graphql and committed (so a clean clone
+ * type-checks without a codegen step). This test regenerates them into a temporary file: an
+ * edit to the schema without `pnpm codegen` fails here instead of drifting silently.
+ */
+describe('generated resolver types', () => {
+  it('when the schema is regenerated, then the committed file is identical', () => {
+    const root = path.join(__dirname, '..');
+    const committed = path.join(root, 'src', 'generated', 'resolvers-types.ts');
+    const dir = mkdtempSync(path.join(tmpdir(), 'codegen-'));
+    try {
+      const fresh = path.join(dir, 'resolvers-types.ts');
+      execFileSync(
+        path.join(root, 'node_modules', '.bin', 'graphql-codegen'),
+        ['--config', 'codegen.ts', '--silent'],
+        { cwd: root, env: { ...process.env, CODEGEN_CHECK_OUT: fresh }, stdio: 'pipe' },
+      );
+      // Formatted as `pnpm codegen` formats it: prettier with the repository's settings.
+      const expected = execFileSync(
+        path.join(root, '..', '..', 'node_modules', '.bin', 'prettier'),
+        ['--stdin-filepath', committed],
+        { input: readFileSync(fresh, 'utf8'), encoding: 'utf8' },
+      );
+      expect(readFileSync(committed, 'utf8')).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
