@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -133,6 +136,9 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
+      // Why off: cache hints are for a CDN or Apollo's response cache, which this app has none
+      // of; left on, the plugin wraps every field resolver (a measurable cost per article).
+      ApolloServerPluginCacheControlDisabled(),
       introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
