@@ -183,7 +183,12 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
   finishHttpApp(app);
 
   function attachSubscriptions(server: Server): () => Promise<void> {
-    const wsServer = new WebSocketServer({ server, path: '/graphql' });
+    // ws accepts 100 MiB messages by default; a socket gets the same bound as a request body.
+    const wsServer = new WebSocketServer({
+      server,
+      path: '/graphql',
+      maxPayload: bytes(config.GRAPHQL_BODY_LIMIT),
+    });
     const rules = [...specifiedRules, ...protection.validationRules];
     const disposable = useServer<Record<string, unknown>>(
       {
@@ -234,6 +239,14 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     },
   };
 }
+
+/** `100kb` → 102400 (the format GRAPHQL_BODY_LIMIT is checked against). */
+function bytes(limit: string): number {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(limit);
+  if (!match) throw new Error(`GRAPHQL_BODY_LIMIT: not a size: ${limit}`);
+  return Number(match[1]) * UNIT[match[2]!.toLowerCase() as keyof typeof UNIT];
+}
+const UNIT = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
 
 /** `{ authToken }` or `{ Authorization }` in connectionParams, as the header value. */
 function authorizationOf(params: Readonly<Record<string, unknown>> | undefined): string | null {
