@@ -157,6 +157,46 @@ describe('bad input', () => {
   });
 });
 
+describe('configurable limits', () => {
+  let strict: TestApi;
+  beforeAll(async () => {
+    strict = await startApi('strict', {
+      sharing: t,
+      config: { GRAPHQL_MAX_COST: 10, GRAPHQL_MAX_DIRECTIVES: 2 },
+    });
+  });
+  afterAll(async () => {
+    await strict.stop();
+  });
+
+  it('when an operation costs more than GRAPHQL_MAX_COST, then 400 and the cost limit says so', async () => {
+    const res = await strict
+      .gql(
+        '{ articles { edges { node { slug title body tagList author { username bio image following } } } } }',
+      )
+      .expect(400);
+    expectCleanError(res.body);
+    expect(messages(res.body)).toMatch(/cost limit of 10 exceeded/i);
+    await strict.gql('{ tags }').expect(200);
+  });
+
+  it('when an operation has more directives than GRAPHQL_MAX_DIRECTIVES, then 400', async () => {
+    const res = await strict
+      .gql('{ tags @include(if: true) @skip(if: false) @include(if: true) }')
+      .expect(400);
+    expectCleanError(res.body);
+    expect(messages(res.body)).toMatch(/directives limit of 2 exceeded/i);
+  });
+
+  it('when a browser opens /graphql in production, then no landing page is served', async () => {
+    const dev = await t.http().get('/graphql').set('accept', 'text/html').expect(200);
+    expect(dev.headers['content-type']).toMatch(/text\/html/);
+    const prod = await production.http().get('/graphql').set('accept', 'text/html');
+    expect(prod.headers['content-type'] ?? '').not.toMatch(/text\/html/);
+    expect(prod.status).toBeLessThan(500);
+  });
+});
+
 describe('rate limit shared with REST', () => {
   let limited: TestApi;
   beforeAll(async () => {
