@@ -61,7 +61,7 @@ const APPS: AppSpec[] = [
   },
   {
     pkg: 'graphql-api',
-    title: 'GraphQL API (stage 5)',
+    title: 'GraphQL API (stage 4)',
     port: 4000,
     needs: ['redis'],
     urls: (p) => [`http://localhost:${p}/graphql`],
