@@ -20,7 +20,7 @@ import {
   type HttpApp,
   type Logger,
 } from '@roadmap/kit';
-import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -28,7 +28,7 @@ import { WebSocketServer } from 'ws';
 import { actorFromAuthorization, type TokenVerifier } from './auth';
 import { defaultGraphqlApiConfig, type GraphqlApiConfig } from './config';
 import { buildContext, type ContextDeps, type GraphQLContext } from './context';
-import { appErrorExtensions, createFormatError } from './errors';
+import { createFormatError, toGraphQLError } from './errors';
 import { graphqlHttpErrors } from './http/graphql-errors';
 import { rateLimit } from './http/rate-limit';
 import { tokenLimit } from './http/token-limit';
@@ -64,18 +64,6 @@ export interface GraphqlApp extends HttpApp {
   attachSubscriptions: (server: Server) => () => Promise<void>;
   /** Stops Apollo and the pub/sub connection (not the pool or Redis client it was given). */
   close: () => Promise<void>;
-}
-
-/** A GraphQL error for a failure while building the context (bad token) with its HTTP status. */
-function contextError(error: unknown): never {
-  if (error instanceof AppError)
-    throw new GraphQLError(
-      error.details.token?.join(', ') ? `token ${error.details.token.join(', ')}` : error.message,
-      {
-        extensions: { ...appErrorExtensions(error), http: { status: error.status } },
-      },
-    );
-  throw error;
 }
 
 /**
@@ -165,18 +153,26 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     ],
   });
 
+  /**
+   * A bad token fails the whole request with 401 before any resolver runs: a client that sent
+   * credentials expects to be recognised, not to be served the anonymous view.
+   */
+  const actorOf = (authorization: string | undefined) => {
+    try {
+      return actorFromAuthorization(auth, authorization);
+    } catch (error) {
+      throw error instanceof AppError ? toGraphQLError(error) : error;
+    }
+  };
+
   app.use('/graphql', tokenLimit(config.GRAPHQL_MAX_TOKENS));
   app.use(
     '/graphql',
     expressMiddleware(apollo, {
-      context: ({ req }) => {
-        try {
-          const actor = actorFromAuthorization(auth, req.headers.authorization);
-          return Promise.resolve(buildContext(contextDeps, actor, req.ip ?? 'unknown'));
-        } catch (error) {
-          return contextError(error);
-        }
-      },
+      context: ({ req }) =>
+        Promise.resolve().then(() =>
+          buildContext(contextDeps, actorOf(req.headers.authorization), req.ip ?? 'unknown'),
+        ),
     }),
   );
   app.use('/graphql', graphqlHttpErrors(config.GRAPHQL_BODY_LIMIT, log));

@@ -36,6 +36,13 @@ function messageOf(error: AppError): string {
   return entries.map(([field, messages]) => `${field} ${messages.join(', ')}`).join('; ');
 }
 
+/** An AppError raised outside a resolver (the context), carrying its HTTP status for Apollo. */
+export function toGraphQLError(error: AppError): GraphQLError {
+  return new GraphQLError(messageOf(error), {
+    extensions: { ...appErrorExtensions(error), http: { status: error.status } },
+  });
+}
+
 /**
  * Apollo's formatError hook: every error of every response passes through here.
  * `development` shows the original message of an unexpected error (never in production).
