@@ -9,18 +9,14 @@ import {
 } from '../src';
 import { hotQueryContext } from '../src/lessons/hot-queries';
 import { seedDatabase } from '../src/seed/seed';
-import { createMigratedDatabase, type MigratedDatabase } from './support/database';
+import { useMigratedDatabase } from './support/database';
 
-let db: MigratedDatabase;
 let viewerId: number;
+const db = useMigratedDatabase('batches');
 beforeAll(async () => {
-  db = await createMigratedDatabase('batches');
   await seedDatabase(db.pool, { scale: 0.05 });
   viewerId = (await hotQueryContext(db.pool)).viewerId;
 }, 60_000);
-afterAll(async () => {
-  await db.drop();
-});
 
 test('when a page of rows is completed by the batch queries, then it equals listArticles in 3 round trips', async () => {
   const counted = countRoundTrips(db.pool);

@@ -26,9 +26,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { migrate } from '@roadmap/data-sql';
+import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
 import { serviceUrl } from '@roadmap/kit';
-import { createTestDatabase, deleteByPrefix, requireServices } from '@roadmap/kit/testing';
+import { deleteByPrefix, requireServices } from '@roadmap/kit/testing';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 0.2);
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
@@ -167,10 +167,7 @@ async function measureAll(targets: Target[]): Promise<Result[]> {
 async function main(): Promise<void> {
   await requireServices(['postgres', 'redis']);
   const prefix = `test:bench-gql:${randomBytes(4).toString('hex')}:`;
-  const db = await createTestDatabase({
-    name: 'bench_gql',
-    setup: async (url) => void (await migrate(url)),
-  });
+  const db = await createMigratedTestDatabase('bench_gql');
   const children = new Set<ChildProcess>();
   try {
     console.log(`bench: seeding (scale ${SCALE})…`);

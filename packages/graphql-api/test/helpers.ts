@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { countRoundTrips, MIGRATIONS_DIR, migrate } from '@roadmap/data-sql';
+import { countRoundTrips } from '@roadmap/data-sql';
+import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
 import {
-  createTestDatabase,
   createTestRedis,
   requireServices,
   type TestDatabase,
@@ -28,16 +26,6 @@ export interface TestApi {
   stop: () => Promise<void>;
 }
 
-const migrationsKey = createHash('sha256')
-  .update(
-    readdirSync(MIGRATIONS_DIR)
-      .sort()
-      .map((file) => readFileSync(`${MIGRATIONS_DIR}/${file}`, 'utf8'))
-      .join('\n'),
-  )
-  .digest('hex')
-  .slice(0, 12);
-
 export interface StartOptions {
   config?: Partial<AppConfig>;
   naive?: boolean;
@@ -48,13 +36,7 @@ export interface StartOptions {
 /** The real app over this file's own database and Redis prefix; no mocks. */
 export async function startApi(name: string, options: StartOptions = {}): Promise<TestApi> {
   await requireServices(['postgres', 'redis']);
-  const db =
-    options.sharing?.db ??
-    (await createTestDatabase({
-      name: `gql_${name}`,
-      templateKey: `gql_${migrationsKey}`,
-      setup: async (url) => void (await migrate(url)),
-    }));
+  const db = options.sharing?.db ?? (await createMigratedTestDatabase(`gql_${name}`));
   const redis = options.sharing?.redis ?? (await createTestRedis(`gql-${name}`));
   const roundTrips = countRoundTrips(db.pool);
   const auth =
