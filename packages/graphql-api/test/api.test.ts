@@ -256,6 +256,17 @@ describe('queries and mutations', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('when the token comes with the Bearer scheme, then it works like Token', async () => {
+    const user = await registerUser(t);
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set('authorization', `Bearer ${user.token}`)
+      .send({ query: '{ me { username } }' })
+      .expect(200);
+    expect(res.body.data.me.username).toBe(user.username);
+  });
+
   it('when the token is forged, then 401 UNAUTHENTICATED before anything runs', async () => {
     const res = await t.gql('{ tags }', {}, 'a.b.c').expect(401);
     expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
