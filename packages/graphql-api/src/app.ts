@@ -75,8 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
   const config: AppConfig = { ...defaultGraphqlApiConfig(), ...deps.config };
   const log = deps.logger ?? defaultLogger;
   const auth: AppAuth = deps.auth ?? createAuth({ pool, redis, config: loadAuthConfig() });
-  const development = config.NODE_ENV !== 'production';
-  const introspection = config.GRAPHQL_INTROSPECTION ?? development;
+  const production = config.NODE_ENV === 'production';
+  const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
 
   const conduit = createConduit({
     db: pool,
@@ -114,8 +114,9 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection,
-    // Why: without it, a form on any web site could POST a mutation with the victim's cookies;
-    // Apollo then requires a content type or header that a simple cross-site request cannot set.
+    // Why: a request any web page can make without asking (a form POST, a GET from an <img>)
+    // must never run an operation, in case credentials ever travel as cookies. Apollo asks for
+    // a JSON content type or a custom header, which such requests cannot have.
     csrfPrevention: true,
     // One operation per request: a batch of 1,000 logins would dodge the per-request limits.
     allowBatchedHttpRequests: false,
@@ -214,7 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
                 errors: result.errors.map((error) => formatError(error.toJSON(), error)),
               }
             : undefined,
-        isProd: !development,
+        isProd: production,
       },
       wsServer,
     );
