@@ -28,7 +28,7 @@ import { WebSocketServer } from 'ws';
 import { actorFromAuthorization, type TokenVerifier } from './auth';
 import { defaultGraphqlApiConfig, type GraphqlApiConfig } from './config';
 import { buildContext, type ContextDeps, type GraphQLContext } from './context';
-import { createFormatError, toGraphQLError } from './errors';
+import { createFormatError, toGraphQLError, unavailableStatus } from './errors';
 import { graphqlHttpErrors } from './http/graphql-errors';
 import { rateLimit } from './http/rate-limit';
 import { tokenLimit } from './http/token-limit';
@@ -125,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
+      unavailableStatus,
       // Why off: cache hints are for a CDN or Apollo's response cache, which this app has none
       // of; left on, the plugin wraps every field resolver (a measurable cost per article).
       ApolloServerPluginCacheControlDisabled(),

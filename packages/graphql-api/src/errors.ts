@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError, logger } from '@roadmap/kit';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -8,7 +9,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
  *
  *   400/422 → BAD_USER_INPUT (with `field` and every field's messages in `details`)
  *   401 → UNAUTHENTICATED   403 → FORBIDDEN   404 → NOT_FOUND   409 → CONFLICT
- *   429 → RATE_LIMITED      5xx → INTERNAL_SERVER_ERROR, message hidden outside development
+ *   429 → RATE_LIMITED      503 → SERVICE_UNAVAILABLE (and HTTP 503: see below)
+ *   other 5xx → INTERNAL_SERVER_ERROR, message hidden outside development
  */
 export function codeFor(status: number): string {
   if (status === 400 || status === 413 || status === 415 || status === 422) return 'BAD_USER_INPUT';
@@ -17,6 +19,7 @@ export function codeFor(status: number): string {
   if (status === 404) return 'NOT_FOUND';
   if (status === 409) return 'CONFLICT';
   if (status === 429) return 'RATE_LIMITED';
+  if (status === 503) return 'SERVICE_UNAVAILABLE';
   return 'INTERNAL_SERVER_ERROR';
 }
 
@@ -53,11 +56,15 @@ export function createFormatError(development: boolean) {
     if (original instanceof AppError) {
       if (original.isServerError) {
         logger.error({ err: original.cause ?? original, path: formatted.path }, 'resolver failed');
+        const code = codeFor(original.status);
         return {
-          message: development ? original.message : 'Internal server error',
+          message:
+            development || code === 'SERVICE_UNAVAILABLE'
+              ? original.message
+              : 'Internal server error',
           path: formatted.path,
           locations: formatted.locations,
-          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          extensions: { code },
         };
       }
       return {
@@ -81,3 +88,25 @@ export function createFormatError(development: boolean) {
     };
   };
 }
+
+/**
+ * A lost dependency (PostgreSQL down: data-sql's 503) makes the whole response a 503 with
+ * Retry-After, as in the REST API, so a load balancer or client retries instead of reading a
+ * 200 whose data is null.
+ */
+export const unavailableStatus: ApolloServerPlugin = {
+  requestDidStart: () =>
+    Promise.resolve({
+      didEncounterErrors: ({ errors, response }) => {
+        const unavailable = errors.some((error) => {
+          const original = unwrapResolverError(error);
+          return original instanceof AppError && original.status === 503;
+        });
+        if (unavailable) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', '5');
+        }
+        return Promise.resolve();
+      },
+    }),
+};

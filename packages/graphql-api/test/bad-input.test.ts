@@ -1,5 +1,7 @@
+import { createPool } from '@roadmap/data-sql';
 import { getIntrospectionQuery } from 'graphql';
 import request from 'supertest';
+import { buildApp } from '../src/app';
 import { registerUser, startApi, type TestApi } from './helpers';
 
 /**
@@ -220,5 +222,35 @@ describe('rate limit shared with REST', () => {
     expect(keys.map((key) => key.slice(limited.redis.prefix.length))).toEqual([
       expect.stringMatching(/^ratelimit:.+:\d+$/),
     ]);
+  });
+});
+
+describe('a lost database', () => {
+  it('when PostgreSQL does not answer, then 503 SERVICE_UNAVAILABLE with Retry-After, not a hang or a 500', async () => {
+    const pool = createPool('postgres://postgres@127.0.0.1:1/nothing', {
+      connectionTimeoutMs: 500,
+    });
+    const api = await buildApp({
+      pool,
+      redis: t.redis.redis,
+      auth: t.auth,
+      channelPrefix: `${t.redis.prefix}down:`,
+    });
+    try {
+      const res = await request(api.app)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .send({ query: '{ articles { totalCount } }' })
+        .expect(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body.errors[0]).toMatchObject({
+        message: 'database unavailable',
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      });
+      expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+    } finally {
+      await api.close();
+      await pool.end();
+    }
   });
 });
