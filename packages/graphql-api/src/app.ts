@@ -10,16 +10,10 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { createAuth, loadAuthConfig } from '@roadmap/auth';
+import { createAuthCore, loadAuthConfig } from '@roadmap/auth';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
-import {
-  AppError,
-  createHttpApp,
-  finishHttpApp,
-  logger as defaultLogger,
-  type HttpApp,
-  type Logger,
-} from '@roadmap/kit';
+import { AppError, logger as defaultLogger, type Logger } from '@roadmap/kit';
+import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
 import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
@@ -48,7 +42,7 @@ export interface AppDeps {
   /** The pool conduit queries through (a test may pass a round-trip-counting wrapper). */
   pool: pg.Pool;
   redis: Redis;
-  /** Default: createAuth() over the same pool and Redis, configured from the environment. */
+  /** Default: createAuthCore() over the same pool and Redis, configured from the environment. */
   auth?: AppAuth;
   config?: Partial<AppConfig>;
   logger?: Logger;
@@ -74,7 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
   const { pool, redis } = deps;
   const config: AppConfig = { ...defaultGraphqlApiConfig(), ...deps.config };
   const log = deps.logger ?? defaultLogger;
-  const auth: AppAuth = deps.auth ?? createAuth({ pool, redis, config: loadAuthConfig() });
+  const auth: AppAuth = deps.auth ?? createAuthCore({ pool, redis, config: loadAuthConfig() });
   const production = config.NODE_ENV === 'production';
   const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
 

@@ -1,15 +1,7 @@
-import { MAX_TOKEN_LENGTH, type AccessClaims, type Actor } from '@roadmap/auth';
-import { AppError } from '@roadmap/kit';
+import { tokenFromAuthorization, type Actor, type AuthCore } from '@roadmap/auth';
 
-/** What this API needs from auth's core: checking an access token (createAuth() fits). */
-export interface TokenVerifier {
-  verifyAccessToken(token: string): AccessClaims;
-}
-
-/** `Token <jwt>` (the RealWorld scheme) or `Bearer <jwt>` (RFC 6750), scheme case-insensitive. */
-const AUTHORIZATION = /^(?:Token|Bearer) +([^\s]+) *$/i;
-
-const invalid = () => AppError.unauthorized('token', 'is invalid');
+/** What this API needs from auth's core to know who asks (createAuthCore()'s result fits). */
+export type TokenVerifier = Pick<AuthCore, 'actorFromToken'>;
 
 /**
  * The Actor of a request or a socket: null without credentials; a 401 AppError for a header
@@ -21,11 +13,6 @@ export function actorFromAuthorization(
   header: string | undefined | null,
 ): Actor {
   if (header === undefined || header === null || header === '') return null;
-  if (header.length > MAX_TOKEN_LENGTH + 16) throw invalid();
-  const token = AUTHORIZATION.exec(header)?.[1];
-  if (!token) throw invalid();
-  const claims = verifier.verifyAccessToken(token);
-  const userId = Number(claims.userId);
-  if (!Number.isSafeInteger(userId) || userId <= 0) throw invalid();
-  return { userId, role: claims.role };
+  // `Token <jwt>` (RealWorld) or `Bearer <jwt>` (RFC 6750): the same parsing as the REST API's.
+  return verifier.actorFromToken(tokenFromAuthorization(header));
 }

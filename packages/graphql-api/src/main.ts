@@ -1,40 +1,42 @@
-import { createAuth } from '@roadmap/auth';
-import { assertMigrated, createPool } from '@roadmap/data-sql';
+import { createAuthCore } from '@roadmap/auth';
+import { createPool, prepareDatabase } from '@roadmap/data-sql';
 import {
   createLogger,
   probeService,
   runMain,
-  startHttpServer,
   StartupError,
   unreachableMessage,
 } from '@roadmap/kit';
+import { startHttpServer } from '@roadmap/kit/express';
 import { Redis } from 'ioredis';
 import { buildApp } from './app';
 import { loadGraphqlApiConfig } from './config';
 
-/** The process: read config, connect, listen (HTTP and WebSocket on the same port). */
+/** The process: read config, prepare the database, connect, listen (HTTP and WebSocket). */
 runMain(async () => {
   const config = loadGraphqlApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'graphql-api' });
 
+  // Fail at start-up with one line naming what is down. Outside production the database may
+  // not exist yet (prepareDatabase creates it), so the probe asks the maintenance database.
+  const postgresProbeUrl = new URL(config.DATABASE_URL);
+  if (config.NODE_ENV !== 'production') postgresProbeUrl.pathname = '/postgres';
   for (const name of ['postgres', 'redis'] as const) {
     const probe = await probeService(
       name,
-      name === 'postgres' ? config.DATABASE_URL : config.REDIS_URL,
+      name === 'postgres' ? postgresProbeUrl.toString() : config.REDIS_URL,
     );
     if (!probe.ok) throw new StartupError(unreachableMessage(probe));
   }
 
+  // data-sql's one start-up policy: development migrates; production refuses pending migrations.
+  await prepareDatabase(config.DATABASE_URL, config.NODE_ENV);
   const pool = createPool(config.DATABASE_URL, {
     max: config.DATABASE_POOL_MAX,
     applicationName: 'graphql-api',
   });
-  await assertMigrated(pool).catch(async (error: unknown) => {
-    await pool.end();
-    throw error;
-  });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const auth = createAuth({ pool, redis, config });
+  const auth = createAuthCore({ pool, redis, config });
   const api = await buildApp({ pool, redis, auth, config, logger });
 
   let closeSubscriptions: () => Promise<void> = () => Promise.resolve();
@@ -48,7 +50,6 @@ runMain(async () => {
     closers: [
       { name: 'subscriptions', close: () => closeSubscriptions() },
       { name: 'apollo', close: () => api.close() },
-      { name: 'auth', close: () => auth.close() },
       { name: 'redis', close: async () => void (await redis.quit()) },
       { name: 'postgres', close: () => pool.end() },
     ],

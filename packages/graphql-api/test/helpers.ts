@@ -9,7 +9,7 @@ import {
   type TestRedis,
 } from '@roadmap/kit/testing';
 import request from 'supertest';
-import { createAuth, loadAuthConfig } from '@roadmap/auth';
+import { createAuthCore, loadAuthConfig } from '@roadmap/auth';
 import { buildApp, type AppAuth, type AppConfig, type GraphqlApp } from '../src/app';
 
 export interface TestApi {
@@ -41,7 +41,7 @@ export async function startApi(name: string, options: StartOptions = {}): Promis
   const roundTrips = countRoundTrips(db.pool);
   const auth =
     options.sharing?.auth ??
-    createAuth({ pool: db.pool, redis: redis.redis, config: loadAuthConfig() });
+    createAuthCore({ pool: db.pool, redis: redis.redis, config: loadAuthConfig() });
   const api = await buildApp({
     pool: roundTrips.db,
     redis: redis.redis,

@@ -1,4 +1,5 @@
-import { toAppError, type Logger } from '@roadmap/kit';
+import type { Logger } from '@roadmap/kit';
+import { toAppError } from '@roadmap/kit/express';
 import type { ErrorRequestHandler } from 'express';
 import { codeFor } from '../errors';
 
