@@ -16,7 +16,9 @@ const allowed = {
   conduit: ['data-sql', 'auth', 'kit'],
   'rest-api': ['conduit', 'auth', 'data-sql', 'kit'],
   'graphql-api': ['conduit', 'auth', 'data-sql', 'kit'],
-  events: ['kit'],
+  // events → data-sql: the outbox relay reads the outbox through data-sql's repository (SQL lives
+  // in one place), never the Conduit tables; see packages/events/README.md.
+  events: ['data-sql', 'kit'],
   notifications: ['events', 'data-nosql', 'auth', 'data-sql', 'kit'],
 };
 

@@ -87,7 +87,10 @@ export {
   insertOutboxEvent,
   claimOutboxBatch,
   markOutboxPublished,
+  countUnpublishedOutboxEvents,
+  OUTBOX_CHANNEL,
   type OutboxEvent,
+  type NewOutboxEvent,
 } from './outbox/outbox.repository';
 export {
   linkOAuthIdentity,

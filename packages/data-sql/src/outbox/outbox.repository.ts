@@ -3,54 +3,113 @@ import { query, type Db } from '../db/pool';
 export interface OutboxEvent {
   /** bigint: returned as a string, because it can exceed Number.MAX_SAFE_INTEGER. */
   id: string;
+  /** The event id consumers deduplicate by (a UUID fixed when the row is written). */
+  eventId: string;
+  /** The aggregate (stream) the event belongs to, e.g. "article:42"; order is kept per value. */
   aggregate: string;
   type: string;
+  version: number;
   payload: unknown;
+  traceparent: string | null;
   createdAt: Date;
   publishedAt: Date | null;
 }
 
-interface OutboxRow {
-  id: string;
+export interface NewOutboxEvent {
   aggregate: string;
   type: string;
   payload: unknown;
+  /** Default 1. */
+  version?: number;
+  traceparent?: string | null;
+  /** Default: a fresh UUID from the database. */
+  eventId?: string;
+}
+
+/** The channel the outbox trigger NOTIFYs on commit (see the outbox-envelope migration). */
+export const OUTBOX_CHANNEL = 'outbox_inserted';
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  aggregate: string;
+  type: string;
+  version: number;
+  payload: unknown;
+  traceparent: string | null;
   created_at: Date;
   published_at: Date | null;
 }
 
 const toEvent = (r: OutboxRow): OutboxEvent => ({
   id: r.id,
+  eventId: r.event_id,
   aggregate: r.aggregate,
   type: r.type,
+  version: r.version,
   payload: r.payload,
+  traceparent: r.traceparent,
   createdAt: r.created_at,
   publishedAt: r.published_at,
 });
 
-/** Call with the transaction's client, so the event commits (or not) with the change. */
-export async function insertOutboxEvent(
-  db: Db,
-  event: { aggregate: string; type: string; payload: unknown },
-): Promise<OutboxEvent> {
+/**
+ * Advisory-lock classes (the first key of pg_advisory_xact_lock(int, int)); the second key is
+ * hashtext(aggregate). Writers and relays use different classes so that a relay stuck on a slow
+ * broker never blocks a write.
+ */
+const WRITER_LOCK = 0x0b0e;
+const RELAY_LOCK = 0x0b0f;
+
+/**
+ * Call with the transaction's client, so the event commits (or not) with the change.
+ *
+ * Why the advisory lock: identity values are handed out at INSERT but become visible at COMMIT,
+ * so two transactions writing events of the same aggregate could commit in the opposite order
+ * of their ids, and the relay would publish the later one first. Holding a per-aggregate lock
+ * until commit makes ids of one aggregate commit in order. Writers of different aggregates do
+ * not wait for each other.
+ */
+export async function insertOutboxEvent(db: Db, event: NewOutboxEvent): Promise<OutboxEvent> {
+  await query(db, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [WRITER_LOCK, event.aggregate]);
   const { rows } = await query<OutboxRow>(
     db,
-    'INSERT INTO outbox (aggregate, type, payload) VALUES ($1, $2, $3) RETURNING *',
-    [event.aggregate, event.type, JSON.stringify(event.payload)],
+    `INSERT INTO outbox (aggregate, type, payload, version, traceparent, event_id)
+     VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, gen_random_uuid()))
+     RETURNING *`,
+    [
+      event.aggregate,
+      event.type,
+      JSON.stringify(event.payload),
+      event.version ?? 1,
+      event.traceparent ?? null,
+      event.eventId ?? null,
+    ],
   );
   return toEvent(rows[0]!);
 }
 
 /**
- * Oldest unpublished events, locked for this transaction. SKIP LOCKED lets several relays run
- * at once without handing the same event to two of them. Use inside withTransaction, publish,
+ * Oldest unpublished events, locked for this transaction. Use inside withTransaction, publish,
  * then markOutboxPublished before COMMIT.
+ *
+ * - FOR UPDATE SKIP LOCKED: several relays run at once; a row claimed by one is skipped by the
+ *   others instead of being published twice or waited for.
+ * - The per-aggregate try-lock keeps order per aggregate across relays: a relay claims rows of
+ *   an aggregate only while it holds that aggregate's lock, so no other relay can publish a
+ *   later event of it before this one commits. (Locked in the filter, it is taken row by row
+ *   as the index scan walks ids in order; another relay's rows of that aggregate are skipped.)
  */
 export async function claimOutboxBatch(db: Db, limit = 100): Promise<OutboxEvent[]> {
   const { rows } = await query<OutboxRow>(
     db,
-    `SELECT * FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-    [limit],
+    `SELECT * FROM outbox
+      WHERE published_at IS NULL
+        AND pg_try_advisory_xact_lock($2, hashtext(aggregate))
+      ORDER BY id
+      LIMIT $1
+      FOR UPDATE SKIP LOCKED`,
+    [limit, RELAY_LOCK],
   );
   return rows.map(toEvent);
 }
@@ -62,4 +121,13 @@ export async function markOutboxPublished(db: Db, ids: string[]): Promise<number
     [ids],
   );
   return rowCount ?? 0;
+}
+
+/** Rows not yet published: the relay's backlog (for health reports and benchmarks). */
+export async function countUnpublishedOutboxEvents(db: Db): Promise<number> {
+  const { rows } = await query<{ n: number }>(
+    db,
+    'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type pg from 'pg';
+import { createPool, migrate, MIGRATIONS_DIR } from '@roadmap/data-sql';
+import { createTestDatabase, type TestAmqp } from '@roadmap/kit/testing';
+import { createEvent, type DomainEvent } from '../../src';
+
+/** Changes whenever a migration changes, so a stale template database is never reused. */
+function migrationsHash(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_DIR).sort()) {
+    hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+export interface EventsDatabase {
+  url: string;
+  pool: pg.Pool;
+  drop: () => Promise<void>;
+}
+
+/** This test file's own migrated database (test_events_<label>_<random>). */
+export async function createEventsDatabase(label: string): Promise<EventsDatabase> {
+  const db = await createTestDatabase({
+    name: `events_${label}`,
+    templateKey: `events_${migrationsHash()}`,
+    setup: async (url) => {
+      await migrate(url);
+    },
+  });
+  await db.pool.end();
+  const pool = createPool(db.url, { max: 6, applicationName: `test_events_${label}` });
+  return {
+    url: db.url,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await db.drop().catch(() => undefined);
+    },
+  };
+}
+
+/** Registers a consumer's queue, its retry queues and its DLQ with the test's clean-up. */
+export function consumerQueue(amqp: TestAmqp, suffix: string, retries: number): string {
+  const queue = amqp.name(suffix);
+  amqp.name(`${suffix}.dlq`);
+  for (let i = 1; i <= retries; i++) amqp.name(`${suffix}.retry.${i}`);
+  return queue;
+}
+
+let counter = 0;
+/** A valid article.published event of the given aggregate. */
+export function articlePublished(aggregate = `article:${++counter}`): DomainEvent {
+  const articleId = Number(aggregate.split(':')[1] ?? 1) || 1;
+  return createEvent({
+    type: 'article.published',
+    aggregateId: aggregate,
+    data: {
+      articleId,
+      slug: `slug-${articleId}`,
+      title: 'A title',
+      authorId: 7,
+      authorUsername: 'alice',
+    },
+  });
+}
+
+/**
+ * A TCP proxy the test controls, put between a client and RabbitMQ (or PostgreSQL) to cut the
+ * connection on demand — the shared broker itself is never touched.
+ */
+export class TcpProxy {
+  private server = net.createServer((client) => this.accept(client));
+  private sockets = new Set<net.Socket>();
+  private refusing = false;
+  port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  static forUrl(url: string): TcpProxy {
+    const parsed = new URL(url);
+    return new TcpProxy(parsed.hostname, Number(parsed.port || 5672));
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this;
+  }
+
+  /** The same URL, pointed at the proxy. */
+  url(original: string): string {
+    const parsed = new URL(original);
+    parsed.hostname = '127.0.0.1';
+    parsed.port = String(this.port);
+    return parsed.toString();
+  }
+
+  get connections(): number {
+    return this.sockets.size / 2;
+  }
+
+  private accept(client: net.Socket): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(this.targetPort, this.targetHost);
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      this.sockets.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        this.sockets.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
+    }
+  }
+
+  /** Drops every open connection (both sides), as a network failure would. */
+  cut(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** While down, new connections are accepted and closed at once. */
+  setDown(down: boolean): void {
+    this.refusing = down;
+    if (down) this.cut();
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until check() returns true, or fails with the message after timeoutMs. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  message: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${message}`);
+    await sleep(25);
+  }
+}
