@@ -75,8 +75,12 @@ export function articlePublished(aggregate = `article:${++counter}`): DomainEven
 export class TcpProxy {
   private server = net.createServer((client) => this.accept(client));
   private sockets = new Set<net.Socket>();
+  private pipes = new Set<[net.Socket, net.Socket]>();
+  private held = false;
   private refusing = false;
   port = 0;
+  /** Connections accepted so far (each reconnection of a client adds one). */
+  connectionsOpened = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -111,24 +115,46 @@ export class TcpProxy {
       client.destroy();
       return;
     }
+    this.connectionsOpened++;
     const upstream = net.connect(this.targetPort, this.targetHost);
     for (const [a, b] of [
       [client, upstream],
       [upstream, client],
     ] as const) {
+      const pair: [net.Socket, net.Socket] = [a, b];
       this.sockets.add(a);
+      this.pipes.add(pair);
       a.on('error', () => b.destroy());
       a.on('close', () => {
         this.sockets.delete(a);
+        this.pipes.delete(pair);
         b.destroy();
       });
-      a.pipe(b);
+      if (this.held) a.pause();
+      else a.pipe(b);
     }
   }
 
   /** Drops every open connection (both sides), as a network failure would. */
   cut(): void {
     for (const socket of this.sockets) socket.destroy();
+  }
+
+  /**
+   * Stops forwarding bytes without closing anything, as a stalled network would: a client
+   * waiting for an answer (a publisher confirm) keeps waiting until release().
+   */
+  hold(): void {
+    this.held = true;
+    for (const [a, b] of this.pipes) {
+      a.unpipe(b);
+      a.pause();
+    }
+  }
+
+  release(): void {
+    this.held = false;
+    for (const [a, b] of this.pipes) a.pipe(b);
   }
 
   /** While down, new connections are accepted and closed at once. */
