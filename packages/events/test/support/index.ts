@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type pg from 'pg';
 import { createPool, migrate, MIGRATIONS_DIR } from '@roadmap/data-sql';
-import { createTestDatabase, type TestAmqp } from '@roadmap/kit/testing';
+import { createTestDatabase, dropTestDatabase, type TestAmqp } from '@roadmap/kit/testing';
 import { createEvent, type DomainEvent } from '../../src';
 
 /** Changes whenever a migration changes, so a stale template database is never reused. */
@@ -31,14 +31,14 @@ export async function createEventsDatabase(label: string): Promise<EventsDatabas
       await migrate(url);
     },
   });
-  await db.pool.end();
+  await db.pool.end(); // this file's pool is data-sql's, with its timeouts
   const pool = createPool(db.url, { max: 6, applicationName: `test_events_${label}` });
   return {
     url: db.url,
     pool,
     drop: async () => {
       await pool.end();
-      await db.drop().catch(() => undefined);
+      await dropTestDatabase(db.name);
     },
   };
 }
