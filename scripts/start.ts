@@ -67,6 +67,14 @@ const APPS: AppSpec[] = [
     urls: (p) => [`http://localhost:${p}/graphql`],
   },
   {
+    // The outbox relay (events): moves committed outbox rows to RabbitMQ; /stats shows its backlog.
+    pkg: 'events',
+    title: 'outbox relay (stage 7)',
+    port: 3110,
+    needs: ['rabbitmq'],
+    urls: (p) => [`http://localhost:${p}/stats`],
+  },
+  {
     pkg: 'notifications',
     title: 'notifications (stage 7)',
     port: 3100,
