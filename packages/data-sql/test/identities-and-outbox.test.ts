@@ -210,4 +210,42 @@ describe('outbox', () => {
     ]);
     expect(rowCount).toBe(0);
   });
+
+  test('when an event is written with a version and a traceparent, then the row carries them and a fresh event id', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const first = await insertOutboxEvent(db.pool, {
+      aggregate: unique('agg'),
+      type: 'comment.added',
+      payload: { n: 1 },
+      version: 2,
+      traceparent,
+    });
+    const second = await insertOutboxEvent(db.pool, {
+      aggregate: unique('agg'),
+      type: 'comment.added',
+      payload: { n: 2 },
+    });
+    expect(first).toMatchObject({ version: 2, traceparent });
+    expect(second).toMatchObject({ version: 1, traceparent: null });
+    expect(first.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.eventId).not.toBe(first.eventId);
+  });
+
+  test('when one relay holds an aggregate, then a concurrent claim skips every row of that aggregate, later ones included', async () => {
+    await db.pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL');
+    const x = unique('agg-x');
+    const y = unique('agg-y');
+    const x1 = await insertOutboxEvent(db.pool, { aggregate: x, type: 'T', payload: {} });
+    const x2 = await insertOutboxEvent(db.pool, { aggregate: x, type: 'T', payload: {} });
+    const y1 = await insertOutboxEvent(db.pool, { aggregate: y, type: 'T', payload: {} });
+    await withTransaction(db.pool, async (first) => {
+      expect((await claimOutboxBatch(first, 1)).map((e) => e.id)).toEqual([x1.id]);
+      await withTransaction(db.pool, async (second) => {
+        // x2 is not locked as a row, but publishing it now would overtake x1: skipped.
+        expect((await claimOutboxBatch(second, 10)).map((e) => e.id)).toEqual([y1.id]);
+      });
+    });
+    const after = await withTransaction(db.pool, (client) => claimOutboxBatch(client, 10));
+    expect(after.map((e) => e.id)).toEqual([x1.id, x2.id, y1.id]);
+  });
 });

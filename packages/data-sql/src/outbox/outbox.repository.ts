@@ -97,17 +97,25 @@ export async function insertOutboxEvent(db: Db, event: NewOutboxEvent): Promise<
  *   others instead of being published twice or waited for.
  * - The per-aggregate try-lock keeps order per aggregate across relays: a relay claims rows of
  *   an aggregate only while it holds that aggregate's lock, so no other relay can publish a
- *   later event of it before this one commits. (Locked in the filter, it is taken row by row
- *   as the index scan walks ids in order; another relay's rows of that aggregate are skipped.)
+ *   later event of it before this one commits.
+ * - Why the inner query: `OFFSET 0` keeps the try-lock above the ORDER BY, so it runs row by
+ *   row in id order and stops at LIMIT, locking only the aggregates of the rows returned (in a
+ *   flat query the planner may test every row before sorting, locking aggregates it never
+ *   returns). The outer `published_at IS NULL` is re-checked on rows another relay has just
+ *   published, so those are dropped rather than published again.
  */
 export async function claimOutboxBatch(db: Db, limit = 100): Promise<OutboxEvent[]> {
   const { rows } = await query<OutboxRow>(
     db,
-    `SELECT * FROM outbox
-      WHERE published_at IS NULL
-        AND pg_try_advisory_xact_lock($2, hashtext(aggregate))
-      ORDER BY id
-      LIMIT $1
+    `SELECT o.* FROM outbox o
+      WHERE o.published_at IS NULL
+        AND o.id IN (
+          SELECT c.id
+            FROM (SELECT id, aggregate FROM outbox WHERE published_at IS NULL
+                   ORDER BY id OFFSET 0) AS c
+           WHERE pg_try_advisory_xact_lock($2, hashtext(c.aggregate))
+           LIMIT $1)
+      ORDER BY o.id
       FOR UPDATE SKIP LOCKED`,
     [limit, RELAY_LOCK],
   );
