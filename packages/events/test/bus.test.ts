@@ -135,6 +135,25 @@ describe('bus', () => {
     await lenient.close();
   });
 
+  test('when the publisher channel dies of a channel error, then publish fails once and the next publish goes out on a new channel', async () => {
+    const seen: DomainEvent[] = [];
+    const { publisher, exchange, queue } = await startConsumer('reopen', async (event) => {
+      seen.push(event);
+    });
+    // Deleting the exchange under the publisher makes its next publish a 404 channel error.
+    const admin = await raw.createChannel();
+    await admin.deleteExchange(exchange);
+    await expect(publisher.publish(articlePublished())).rejects.toThrow();
+    // The new channel re-declares the exchange; the binding went with it, so re-bind the queue.
+    await waitFor(() => publisher.ready, 'a new publisher channel');
+    await admin.bindQueue(queue, exchange, 'article.*');
+    await admin.close();
+    const event = articlePublished();
+    await expect(publisher.publish(event)).resolves.toEqual({ routed: true });
+    await waitFor(() => seen.some((e) => e.id === event.id), 'delivery after reopening');
+    await publisher.close();
+  });
+
   test('when a handler fails once, then the message is retried after the delay and handled on attempt 2', async () => {
     const attempts: number[] = [];
     const { publisher, dlq } = await startConsumer('retry-once', async (_event, ctx) => {

@@ -56,6 +56,8 @@ interface Live {
  */
 export class Consumer {
   private live: Live | undefined;
+  /** The connection the consumer last subscribed on. */
+  private model: ChannelModel | undefined;
   private inFlight = 0;
   private idle: Array<() => void> = [];
   private chains = new Map<string, Promise<void>>();
@@ -98,14 +100,30 @@ export class Consumer {
 
   private async subscribe(model: ChannelModel): Promise<void> {
     if (this.stopping) return;
+    this.model = model;
     const channel = await model.createChannel();
     const confirm = await model.createConfirmChannel();
     for (const ch of [channel, confirm]) {
       ch.on('error', (err: Error) => this.log.warn({ err }, 'consumer channel error'));
     }
-    channel.on('close', () => {
-      if (this.live?.channel === channel) this.live = undefined;
-    });
+    // Either channel can close alone (a broker-side channel error, not a lost connection): then
+    // close both, so unacked messages return to the queue, and subscribe again on this
+    // connection. If the connection itself is gone, onConnect resubscribes when it is back.
+    const closed = () => {
+      if (this.live?.channel !== channel) return;
+      this.live = undefined;
+      void channel.close().catch(() => undefined);
+      void confirm.close().catch(() => undefined);
+      if (this.stopping) return;
+      setTimeout(() => {
+        if (this.live || this.stopping || this.model !== model) return;
+        this.subscribe(model).catch((err: unknown) =>
+          this.log.warn({ err }, 'resubscribe failed; waiting for reconnection'),
+        );
+      }, 500).unref();
+    };
+    channel.on('close', closed);
+    confirm.on('close', closed);
     try {
       await assertConsumerTopology(channel, this.options);
       await channel.prefetch(this.options.prefetch ?? 32);
@@ -134,7 +152,16 @@ export class Consumer {
     const previous = this.chains.get(key) ?? Promise.resolve();
     const next = previous
       .then(() => this.process(message, parsed, channel, confirm))
-      .catch((err: unknown) => this.log.error({ err }, 'message processing failed'))
+      .catch((err: unknown) => {
+        // The retry or dead letter could not be written (broker trouble): hand the message
+        // back so it is redelivered rather than held unacked for the channel's lifetime.
+        this.log.error({ err }, 'message processing failed; requeued');
+        try {
+          channel.nack(message, false, true);
+        } catch {
+          // channel already gone: the broker requeues the message by itself
+        }
+      })
       .finally(() => {
         if (this.chains.get(key) === next) this.chains.delete(key);
         this.inFlight--;

@@ -56,6 +56,7 @@ export function messageOptions(event: Envelope): Options.Publish {
  */
 export class Publisher {
   private channel: ConfirmChannel | undefined;
+  private model: ChannelModel | undefined;
   private waiting: Array<() => void> = [];
   private returned = new Set<string>();
   private drained: Promise<void> | undefined;
@@ -82,6 +83,7 @@ export class Publisher {
   }
 
   private async open(model: ChannelModel): Promise<void> {
+    this.model = model;
     try {
       const channel = await model.createConfirmChannel();
       channel.on('error', (err: Error) => this.log.warn({ err }, 'publisher channel error'));
@@ -91,7 +93,10 @@ export class Publisher {
         if (message.properties.messageId) this.returned.add(message.properties.messageId);
       });
       channel.on('close', () => {
-        if (this.channel === channel) this.channel = undefined;
+        if (this.channel !== channel) return;
+        this.channel = undefined;
+        // Closed alone (a channel error) while the connection lives: open a new one on it.
+        if (!this.closed) setTimeout(() => void this.reopen(model), 250).unref();
       });
       await assertExchange(channel, this.options.exchange);
       if (this.closed) {
@@ -104,6 +109,11 @@ export class Publisher {
     } catch (err) {
       this.log.warn({ err }, 'publisher channel could not be opened; waiting for reconnection');
     }
+  }
+
+  private async reopen(model: ChannelModel): Promise<void> {
+    if (this.channel || this.closed || this.model !== model) return;
+    await this.open(model);
   }
 
   private async openChannel(deadline: number): Promise<ConfirmChannel> {
