@@ -11,6 +11,7 @@ export {
   catalog,
   createEvent,
   parseEvent,
+  aggregateIdFor,
   latestVersion,
   EVENT_TYPES,
   type DomainEvent,

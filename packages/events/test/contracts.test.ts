@@ -22,7 +22,7 @@ describe('event contracts', () => {
     expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
   });
 
-  test('when the catalog is read, then it lists the six Conduit events', () => {
+  test('when the catalog is read, then it lists the Conduit events', () => {
     expect([...EVENT_TYPES].sort()).toEqual([
       'article.deleted',
       'article.favorited',
@@ -30,8 +30,30 @@ describe('event contracts', () => {
       'article.updated',
       'comment.added',
       'user.followed',
+      'user.unfollowed',
     ]);
     for (const type of EVENT_TYPES) expect(Object.keys(catalog[type])).toContain('1');
+  });
+
+  test('when no aggregate id is given, then comments join their article and follows their follower', () => {
+    const comment = createEvent({
+      type: 'comment.added',
+      data: {
+        commentId: 9,
+        articleId: 4,
+        articleSlug: 'four',
+        articleAuthorId: 1,
+        authorId: 2,
+        authorUsername: 'bob',
+        excerpt: 'hi',
+      },
+    });
+    const unfollow = createEvent({
+      type: 'user.unfollowed',
+      data: { followerId: 2, followeeId: 1 },
+    });
+    expect(comment.aggregateId).toBe('article:4');
+    expect(unfollow.aggregateId).toBe('user:2');
   });
 
   test('when a producer passes invalid data, then createEvent throws before anything ships', () => {

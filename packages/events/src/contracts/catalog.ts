@@ -50,6 +50,10 @@ export const catalog = {
       followeeId: id,
     }),
   },
+  /** Lets a consumer keep a follower projection (user.followed alone could only grow it). */
+  'user.unfollowed': {
+    1: z.object({ followerId: id, followeeId: id }),
+  },
   'article.favorited': {
     1: z.object({
       articleId: id,
@@ -78,12 +82,33 @@ export type DomainEvent<T extends EventType = EventType> = {
   [K in T]: Envelope<EventData<K>> & { type: K };
 }[T];
 
+/**
+ * The stream an event belongs to; order is kept within one. Comments and favorites join their
+ * article's stream (so a comment is never delivered after its article's deletion), follows and
+ * unfollows the follower's (so an unfollow never overtakes its follow).
+ */
+export function aggregateIdFor<T extends EventType>(type: T, data: EventData<T>): string {
+  const d = data as Record<string, unknown>;
+  switch (type) {
+    case 'article.published':
+    case 'article.updated':
+    case 'article.deleted':
+    case 'comment.added':
+    case 'article.favorited':
+      return `article:${String(d.articleId)}`;
+    case 'user.followed':
+    case 'user.unfollowed':
+      return `user:${String(d.followerId)}`;
+  }
+}
+
 export const latestVersion = (type: EventType): number =>
   Math.max(...Object.keys(catalog[type]).map(Number));
 
 export interface NewEvent<T extends EventType> {
   type: T;
-  aggregateId: string;
+  /** Default: aggregateIdFor(type, data). */
+  aggregateId?: string;
   data: EventData<T>;
   traceparent?: string;
   /** Defaults to now; set it when the event describes a change committed earlier. */
@@ -100,7 +125,7 @@ export function createEvent<T extends EventType>(event: NewEvent<T>): DomainEven
     type: event.type,
     version,
     occurredAt: (event.occurredAt ?? new Date()).toISOString(),
-    aggregateId: event.aggregateId,
+    aggregateId: event.aggregateId ?? aggregateIdFor(event.type, event.data),
     ...(event.traceparent ? { traceparent: event.traceparent } : {}),
     data: schema.parse(event.data),
   };
