@@ -87,7 +87,7 @@ export {
   insertOutboxEvent,
   claimOutboxBatch,
   markOutboxPublished,
-  countUnpublishedOutboxEvents,
+  outboxBacklog,
   OUTBOX_CHANNEL,
   type OutboxEvent,
   type NewOutboxEvent,

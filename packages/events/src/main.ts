@@ -11,7 +11,7 @@ import {
   StartupError,
 } from '@roadmap/kit';
 import {
-  countUnpublishedOutboxEvents,
+  outboxBacklog,
   createPool,
   DEFAULT_DATABASE_URL,
   dataSqlEnvShape,
@@ -68,7 +68,7 @@ runMain(async () => {
     ],
   });
   app.get('/stats', async (_req, res) => {
-    res.json({ ...relay.stats, backlog: await countUnpublishedOutboxEvents(pool) });
+    res.json({ ...relay.stats, ...(await outboxBacklog(pool)) });
   });
   finishHttpApp(app);
   relay.start();

@@ -1,4 +1,4 @@
-import { insertOutboxEvent, withTransaction } from '@roadmap/data-sql';
+import { insertOutboxEvent, outboxBacklog, withTransaction } from '@roadmap/data-sql';
 import { createTestAmqp, type TestAmqp } from '@roadmap/kit/testing';
 import {
   connectBroker,
@@ -72,12 +72,7 @@ async function collect(suffix: string) {
   return { exchange, received, consumer };
 }
 
-const unpublished = async () =>
-  (
-    await db.pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
-    )
-  ).rows[0]!.n;
+const unpublished = async () => (await outboxBacklog(db.pool)).unpublished;
 
 describe('outbox relay', () => {
   test('when a write commits, then a NOTIFY wakes the relay, the event is published with its envelope and the row is marked', async () => {
@@ -192,7 +187,9 @@ describe('outbox relay', () => {
     relay.start();
     await writeEvents(['article:300'], 5);
     await waitFor(() => relay.stats.lastError !== undefined, 'a failed batch');
-    expect(await unpublished()).toBe(5);
+    const backlog = await outboxBacklog(db.pool);
+    expect(backlog.unpublished).toBe(5);
+    expect(backlog.oldestAgeMs).toBeGreaterThan(0);
     expect(received).toHaveLength(0);
     proxy.setDown(false);
     await waitFor(() => received.length === 5, 'the five events after recovery', 30_000);

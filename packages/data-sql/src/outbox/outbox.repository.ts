@@ -131,11 +131,16 @@ export async function markOutboxPublished(db: Db, ids: string[]): Promise<number
   return rowCount ?? 0;
 }
 
-/** Rows not yet published: the relay's backlog (for health reports and benchmarks). */
-export async function countUnpublishedOutboxEvents(db: Db): Promise<number> {
-  const { rows } = await query<{ n: number }>(
+/**
+ * The relay's backlog: rows not yet published, and how long the oldest has waited (0 when
+ * none) — the lag a consumer sees on top of its own queue.
+ */
+export async function outboxBacklog(db: Db): Promise<{ unpublished: number; oldestAgeMs: number }> {
+  const { rows } = await query<{ n: number; age_ms: number }>(
     db,
-    'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+    `SELECT count(*)::int AS n,
+            COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)) * 1000, 0)::float8 AS age_ms
+       FROM outbox WHERE published_at IS NULL`,
   );
-  return rows[0]?.n ?? 0;
+  return { unpublished: rows[0]?.n ?? 0, oldestAgeMs: Math.round(rows[0]?.age_ms ?? 0) };
 }
