@@ -1,46 +1,13 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import type pg from 'pg';
-import { createPool, migrate, MIGRATIONS_DIR } from '@roadmap/data-sql';
-import { createTestDatabase, dropTestDatabase, type TestAmqp } from '@roadmap/kit/testing';
+import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
+import type { TestAmqp, TestDatabase } from '@roadmap/kit/testing';
 import { createEvent, type DomainEvent } from '../../src';
 
-/** Changes whenever a migration changes, so a stale template database is never reused. */
-function migrationsHash(): string {
-  const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS_DIR).sort()) {
-    hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)));
-  }
-  return hash.digest('hex').slice(0, 12);
-}
-
-export interface EventsDatabase {
-  url: string;
-  pool: pg.Pool;
-  drop: () => Promise<void>;
-}
+export type EventsDatabase = TestDatabase;
 
 /** This test file's own migrated database (test_events_<label>_<random>). */
-export async function createEventsDatabase(label: string): Promise<EventsDatabase> {
-  const db = await createTestDatabase({
-    name: `events_${label}`,
-    templateKey: `events_${migrationsHash()}`,
-    setup: async (url) => {
-      await migrate(url);
-    },
-  });
-  await db.pool.end(); // this file's pool is data-sql's, with its timeouts
-  const pool = createPool(db.url, { max: 6, applicationName: `test_events_${label}` });
-  return {
-    url: db.url,
-    pool,
-    drop: async () => {
-      await pool.end();
-      await dropTestDatabase(db.name);
-    },
-  };
+export function createEventsDatabase(label: string): Promise<EventsDatabase> {
+  return createMigratedTestDatabase(`events_${label}`);
 }
 
 /** Registers a consumer's queue, its retry queues and its DLQ with the test's clean-up. */
@@ -70,7 +37,9 @@ export function articlePublished(aggregate = `article:${++counter}`): DomainEven
 
 /**
  * A TCP proxy the test controls, put between a client and RabbitMQ (or PostgreSQL) to cut the
- * connection on demand — the shared broker itself is never touched.
+ * connection on demand — the shared broker itself is never touched. Why not kit's
+ * createBlackholeProxy: these tests also need a cut the client recovers from (cut, setDown)
+ * and a stall that loses no bytes (hold, release), not only a network gone silent.
  */
 export class TcpProxy {
   private server = net.createServer((client) => this.accept(client));
