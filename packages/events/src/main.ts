@@ -1,15 +1,8 @@
 // The outbox relay as a process of its own: `pnpm --filter @roadmap/events relay` (and
 // `pnpm start`). It serves /healthz and /readyz so a supervisor can tell it is alive and
 // connected; everything else it does is move outbox rows to RabbitMQ.
-import {
-  createHttpApp,
-  createLogger,
-  finishHttpApp,
-  loadConfig,
-  runMain,
-  startHttpServer,
-  StartupError,
-} from '@roadmap/kit';
+import { createLogger, loadConfig, runMain, StartupError } from '@roadmap/kit';
+import { createHttpApp, finishHttpApp, startHttpServer } from '@roadmap/kit/express';
 import {
   outboxBacklog,
   createPool,
