@@ -13,7 +13,8 @@ const allowed = {
   'data-sql': ['kit'],
   'data-nosql': ['kit'],
   auth: ['data-sql', 'kit'],
-  conduit: ['data-sql', 'auth', 'kit'],
+  // conduit → events: the write use cases record their domain events (contracts) in the outbox.
+  conduit: ['data-sql', 'auth', 'events', 'kit'],
   'rest-api': ['conduit', 'auth', 'data-sql', 'kit'],
   'graphql-api': ['conduit', 'auth', 'data-sql', 'kit'],
   // events → data-sql: the outbox relay reads the outbox through data-sql's repository (SQL lives

@@ -5,7 +5,9 @@ import {
   deleteArticle,
   favoriteArticle,
   feedArticles,
+  inTransaction,
   findArticleBySlug,
+  findUserById,
   findViewerFlags,
   listArticles,
   unfavoriteArticle,
@@ -14,6 +16,7 @@ import {
 } from '@roadmap/data-sql';
 import { cacheKeys } from './cache';
 import { viewerId, type ConduitDeps } from './deps';
+import { recordEvent } from './events';
 import { toArticle, toListItem } from './mappers';
 import type { ListArticlesQuery, NewArticle, Pagination, UpdateArticle } from './articles.schema';
 import type { Article, ArticleList } from './views';
@@ -102,7 +105,17 @@ export function createArticlesService(deps: ConduitDeps) {
   /** POST /articles — a duplicate title gets a unique slug (data-sql adds a random suffix). */
   async function create(actor: Actor, input: NewArticle): Promise<Article> {
     assertCan(actor, 'article:create');
-    const record = await createArticle(db, actor.userId, input);
+    const record = await inTransaction(db, async (client) => {
+      const created = await createArticle(client, actor.userId, input);
+      await recordEvent(client, 'article.published', {
+        articleId: created.id,
+        slug: created.slug,
+        title: created.title,
+        authorId: created.authorId,
+        authorUsername: created.author.username,
+      });
+      return created;
+    });
     await invalidate([record.slug], input.tagList.length > 0);
     return toArticle(record);
   }
@@ -128,8 +141,19 @@ export function createArticlesService(deps: ConduitDeps) {
     const record = await loadForWrite(actor, slug, 'article:update');
     // Why: `{"article":{}}` changes nothing, so it writes nothing — updatedAt must not move.
     if (Object.values(patch).every((value) => value === undefined)) return toArticle(record);
-    const updated = await updateArticle(db, record.id, patch, viewerId(actor));
-    if (!updated) throw notFound();
+    const updated = await inTransaction(db, async (client) => {
+      const changed = await updateArticle(client, record.id, patch, viewerId(actor));
+      if (!changed) throw notFound();
+      await recordEvent(client, 'article.updated', {
+        articleId: changed.id,
+        slug: changed.slug,
+        authorId: changed.authorId,
+        changed: (['title', 'description', 'body', 'tagList'] as const).filter(
+          (field) => patch[field] !== undefined,
+        ),
+      });
+      return changed;
+    });
     await invalidate([record.slug, updated.slug], patch.tagList !== undefined);
     return toArticle(updated);
   }
@@ -137,15 +161,36 @@ export function createArticlesService(deps: ConduitDeps) {
   /** DELETE /articles/:slug — its comments, favorites and tag links go with it (ON DELETE CASCADE). */
   async function remove(actor: Actor, slug: string): Promise<void> {
     const record = await loadForWrite(actor, slug, 'article:delete');
-    if (!(await deleteArticle(db, record.id))) throw notFound();
+    await inTransaction(db, async (client) => {
+      if (!(await deleteArticle(client, record.id))) throw notFound();
+      await recordEvent(client, 'article.deleted', {
+        articleId: record.id,
+        slug: record.slug,
+        authorId: record.authorId,
+      });
+    });
     await invalidate([record.slug], record.tagList.length > 0);
   }
 
   /** POST /articles/:slug/favorite — idempotent; favoritesCount is kept by a database trigger. */
   async function favorite(actor: Actor, slug: string): Promise<Article> {
     assertCan(actor, 'article:favorite');
-    const record = await favoriteArticle(db, actor.userId, slug);
-    if (!record) throw notFound();
+    const record = await inTransaction(db, async (client) => {
+      const favorited = await favoriteArticle(client, actor.userId, slug);
+      if (!favorited) throw notFound();
+      // A repeated favorite changes nothing, so it tells nobody anything.
+      if (favorited.changed) {
+        const user = await findUserById(client, actor.userId);
+        await recordEvent(client, 'article.favorited', {
+          articleId: favorited.id,
+          articleSlug: favorited.slug,
+          articleAuthorId: favorited.authorId,
+          userId: actor.userId,
+          username: user?.username ?? 'unknown',
+        });
+      }
+      return favorited;
+    });
     await invalidate([slug], false);
     return toArticle(record);
   }

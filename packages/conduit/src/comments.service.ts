@@ -1,9 +1,16 @@
 import { AppError } from '@roadmap/kit';
 import { assertCan, type Actor } from '@roadmap/auth';
-import { addComment, deleteComment, findCommentById, listComments } from '@roadmap/data-sql';
+import {
+  addComment,
+  deleteComment,
+  findCommentById,
+  inTransaction,
+  listComments,
+} from '@roadmap/data-sql';
 import type { ArticlesService } from './articles.service';
 import type { NewComment } from './comments.schema';
 import { viewerId, type ConduitDeps } from './deps';
+import { recordEvent } from './events';
 import { toComment } from './mappers';
 import type { Comment } from './views';
 
@@ -25,9 +32,24 @@ export function createCommentsService(
   async function add(actor: Actor, slug: string, input: NewComment): Promise<Comment> {
     assertCan(actor, 'comment:create');
     const article = await articles.idOf(slug);
-    return toComment(
-      await addComment(db, { articleId: article.id, authorId: actor.userId, body: input.body }),
-    );
+    const comment = await inTransaction(db, async (client) => {
+      const added = await addComment(client, {
+        articleId: article.id,
+        authorId: actor.userId,
+        body: input.body,
+      });
+      await recordEvent(client, 'comment.added', {
+        commentId: added.id,
+        articleId: article.id,
+        articleSlug: slug,
+        articleAuthorId: article.authorId,
+        authorId: added.authorId,
+        authorUsername: added.author.username,
+        excerpt: added.body.slice(0, 200),
+      });
+      return added;
+    });
+    return toComment(comment);
   }
 
   /**

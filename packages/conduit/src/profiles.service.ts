@@ -1,7 +1,14 @@
 import { AppError } from '@roadmap/kit';
 import { assertCan, type Actor } from '@roadmap/auth';
-import { findProfile, followUser, unfollowUser } from '@roadmap/data-sql';
+import {
+  findProfile,
+  findUserById,
+  followUser,
+  inTransaction,
+  unfollowUser,
+} from '@roadmap/data-sql';
 import { viewerId, type ConduitDeps } from './deps';
+import { recordEvent } from './events';
 import { toProfile } from './mappers';
 import type { Profile } from './views';
 
@@ -18,8 +25,19 @@ export function createProfilesService(deps: Pick<ConduitDeps, 'db'>) {
   /** POST /profiles/:username/follow — idempotent: following twice is still 200. */
   async function follow(actor: Actor, username: string): Promise<Profile> {
     assertCan(actor, 'profile:follow');
-    const profile = await followUser(db, actor.userId, username);
-    if (!profile) throw AppError.notFound('profile');
+    const profile = await inTransaction(db, async (client) => {
+      const followed = await followUser(client, actor.userId, username);
+      if (!followed) throw AppError.notFound('profile');
+      if (followed.changed) {
+        const follower = await findUserById(client, actor.userId);
+        await recordEvent(client, 'user.followed', {
+          followerId: actor.userId,
+          followerUsername: follower?.username ?? 'unknown',
+          followeeId: followed.id,
+        });
+      }
+      return followed;
+    });
     return toProfile(profile);
   }
 
@@ -29,10 +47,19 @@ export function createProfilesService(deps: Pick<ConduitDeps, 'db'>) {
    */
   async function unfollow(actor: Actor, username: string): Promise<Profile> {
     assertCan(actor, 'profile:follow');
-    const profile = await unfollowUser(db, actor.userId, username);
-    if (!profile) throw AppError.notFound('profile');
-    if (profile.id === actor.userId)
-      throw AppError.validation({ username: ['cannot follow yourself'] });
+    const profile = await inTransaction(db, async (client) => {
+      const unfollowed = await unfollowUser(client, actor.userId, username);
+      if (!unfollowed) throw AppError.notFound('profile');
+      if (unfollowed.id === actor.userId)
+        throw AppError.validation({ username: ['cannot follow yourself'] });
+      if (unfollowed.changed) {
+        await recordEvent(client, 'user.unfollowed', {
+          followerId: actor.userId,
+          followeeId: unfollowed.id,
+        });
+      }
+      return unfollowed;
+    });
     return toProfile(profile);
   }
 

@@ -355,15 +355,18 @@ export async function favoriteArticle(
   db: Db,
   userId: number,
   slug: string,
-): Promise<Article | null> {
-  await query(
+): Promise<(Article & { changed: boolean }) | null> {
+  // rowCount says whether this call added the favorite (false when it was there already), so a
+  // caller can raise an event only for a real change.
+  const { rowCount } = await query(
     db,
     `INSERT INTO favorites (user_id, article_id)
      SELECT $1, id FROM articles WHERE slug = $2
      ON CONFLICT DO NOTHING`,
     [userId, slug],
   );
-  return findArticleBySlug(db, slug, userId);
+  const article = await findArticleBySlug(db, slug, userId);
+  return article && { ...article, changed: (rowCount ?? 0) > 0 };
 }
 
 /** Idempotent unfavorite; returns the article or null when the slug does not exist. */

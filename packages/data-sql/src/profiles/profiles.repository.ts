@@ -53,15 +53,17 @@ export async function followUser(
   db: Db,
   followerId: number,
   username: string,
-): Promise<Profile | null> {
-  await query(
+): Promise<(Profile & { changed: boolean }) | null> {
+  // changed: this call created the follow (an event is worth raising), not a repeat.
+  const { rowCount } = await query(
     db,
     `INSERT INTO follows (follower_id, followee_id)
      SELECT $1, id FROM users WHERE lower(username) = lower($2)
      ON CONFLICT DO NOTHING`,
     [followerId, username],
   );
-  return findProfile(db, username, followerId);
+  const profile = await findProfile(db, username, followerId);
+  return profile && { ...profile, changed: (rowCount ?? 0) > 0 };
 }
 
 /** Idempotent too; returns the profile (following: false) or null when no such user exists. */
@@ -69,13 +71,14 @@ export async function unfollowUser(
   db: Db,
   followerId: number,
   username: string,
-): Promise<Profile | null> {
-  await query(
+): Promise<(Profile & { changed: boolean }) | null> {
+  const { rowCount } = await query(
     db,
     `DELETE FROM follows
       WHERE follower_id = $1
         AND followee_id = (SELECT id FROM users WHERE lower(username) = lower($2))`,
     [followerId, username],
   );
-  return findProfile(db, username, followerId);
+  const profile = await findProfile(db, username, followerId);
+  return profile && { ...profile, changed: (rowCount ?? 0) > 0 };
 }
