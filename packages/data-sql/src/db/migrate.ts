@@ -14,6 +14,13 @@ export interface MigrateOptions {
   count?: number;
   /** Print each migration as it runs (the CLI does; tests do not). */
   log?: (message: string) => void;
+  /**
+   * Another service's own migrations (default: Conduit's MIGRATIONS_DIR). Why: a service with a
+   * database of its own (notifications) reuses this runner without touching Conduit's schema.
+   */
+  dir?: string;
+  /** Where applied migrations are recorded (default `pgmigrations`). */
+  migrationsTable?: string;
 }
 
 /**
@@ -26,8 +33,8 @@ export async function migrate(url: string, opts: MigrateOptions = {}): Promise<A
   const log = opts.log ?? (() => undefined);
   const applied = await runner({
     databaseUrl: url,
-    dir: MIGRATIONS_DIR,
-    migrationsTable: 'pgmigrations',
+    dir: opts.dir ?? MIGRATIONS_DIR,
+    migrationsTable: opts.migrationsTable ?? 'pgmigrations',
     direction,
     count: opts.count ?? (direction === 'up' ? Infinity : 1),
     // Why one transaction for all pending files: a failure in the third file leaves the

@@ -1,0 +1,48 @@
+import { Consumer, type Broker, type Handler } from '@roadmap/events';
+import type { Logger } from '@roadmap/kit';
+import type { NotificationsService } from './notifications.service';
+
+/** The event types this service listens to (article.updated/deleted have no notification). */
+export const NOTIFICATION_BINDINGS = [
+  'user.followed',
+  'user.unfollowed',
+  'comment.added',
+  'article.favorited',
+  'article.published',
+];
+
+export interface NotificationsConsumerOptions {
+  exchange: string;
+  queue: string;
+  retryDelaysMs: number[];
+  deliveryLimit: number;
+  prefetch: number;
+  logger?: Logger;
+  /** Tests only: runs after the effect is stored and before the ack (a crash lands here). */
+  afterHandle?: Handler;
+}
+
+/**
+ * The message entry point: the bus validates each message against its contract (invalid ones
+ * go straight to the dead-letter queue), then the same service the HTTP routes use applies it.
+ * A handler that throws is retried with growing delays, then dead-lettered with its reason.
+ */
+export function createNotificationsConsumer(
+  broker: Broker,
+  service: NotificationsService,
+  options: NotificationsConsumerOptions,
+): Consumer {
+  return new Consumer(broker, {
+    exchange: options.exchange,
+    queue: options.queue,
+    bindings: NOTIFICATION_BINDINGS,
+    retryDelaysMs: options.retryDelaysMs,
+    deliveryLimit: options.deliveryLimit,
+    prefetch: options.prefetch,
+    logger: options.logger,
+    handler: async (event, context) => {
+      await service.handle(event);
+      await options.afterHandle?.(event, context);
+    },
+  });
+}
