@@ -153,6 +153,8 @@ export interface SseClient {
   events: Array<{ event: string; id?: string; data: unknown }>;
   status: number;
   close: () => void;
+  /** Called when the server ends the stream. */
+  onEnd: (listener: () => void) => void;
 }
 
 /** Opens an SSE stream and resolves once the server's `ready` event arrived (subscribed). */
@@ -163,6 +165,7 @@ export function openStream(url: string, token: string): Promise<SseClient> {
         events: [],
         status: res.statusCode ?? 0,
         close: () => req.destroy(),
+        onEnd: (listener) => res.once('end', listener),
       };
       if (res.statusCode !== 200) {
         resolve(client);
