@@ -155,6 +155,8 @@ export interface SseClient {
   close: () => void;
   /** Called when the server ends the stream. */
   onEnd: (listener: () => void) => void;
+  /** Called with each event as it arrives. */
+  onEvent: (listener: (event: { event: string; id?: string; data: unknown }) => void) => void;
 }
 
 /** Opens an SSE stream and resolves once the server's `ready` event arrived (subscribed). */
@@ -166,7 +168,9 @@ export function openStream(url: string, token: string): Promise<SseClient> {
         status: res.statusCode ?? 0,
         close: () => req.destroy(),
         onEnd: (listener) => res.once('end', listener),
+        onEvent: (listener) => listeners.push(listener),
       };
+      const listeners: Array<(event: SseClient['events'][number]) => void> = [];
       if (res.statusCode !== 200) {
         resolve(client);
         res.resume();
@@ -187,11 +191,13 @@ export function openStream(url: string, token: string): Promise<SseClient> {
             if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).trimStart();
           }
           if (!fields.event) continue;
-          client.events.push({
+          const received = {
             event: fields.event,
             id: fields.id,
             data: JSON.parse(fields.data ?? 'null') as unknown,
-          });
+          };
+          client.events.push(received);
+          for (const listener of listeners) listener(received);
           if (fields.event === 'ready') resolve(client);
         }
       });
