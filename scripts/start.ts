@@ -27,7 +27,7 @@ const has = (pkg: string) => existsSync(path.join(root, 'packages', pkg, 'src', 
 const WITHOUT: Record<ServiceName, string> = {
   postgres: 'Conduit data falls back to embedded PGlite (in memory, lost on exit)',
   mysql: 'only the MySQL lesson of data-sql is unavailable',
-  mongo: 'the notifications service (MongoDB store) is not started',
+  mongo: 'notifications keeps its data in PostgreSQL (database `notifications`) instead',
   redis: 'the REST API is not started (cache, rate limits and sessions need it)',
   rabbitmq: 'domain events are not published; notifications are not started',
 };
@@ -75,11 +75,17 @@ const APPS: AppSpec[] = [
     urls: (p) => [`http://localhost:${p}/stats`],
   },
   {
+    // Its own database: MongoDB where MONGO_URL is set, else PostgreSQL `notifications`.
     pkg: 'notifications',
-    title: 'notifications (stage 7)',
+    // Getters: MONGO_URL may come from .env, which is loaded after this table is built.
+    get title() {
+      return `notifications (stage 7, ${process.env.MONGO_URL ? 'MongoDB' : 'PostgreSQL'} store)`;
+    },
     port: 3100,
-    needs: ['mongo', 'rabbitmq'],
-    urls: (p) => [`http://localhost:${p}/healthz`],
+    get needs(): ServiceName[] {
+      return [process.env.MONGO_URL ? 'mongo' : 'postgres', 'rabbitmq', 'redis'];
+    },
+    urls: (p) => [`http://localhost:${p}/api/notifications`, `http://localhost:${p}/readyz`],
   },
   {
     pkg: 'basics',
@@ -90,6 +96,13 @@ const APPS: AppSpec[] = [
     urls: (p, ports) => [`http://localhost:${p}/`, `https://localhost:${ports.HTTPS_PORT}/`],
   },
 ];
+
+/** The same server, another database (e.g. notifications' own). */
+function siblingDatabase(url: string, name: string): string {
+  const sibling = new URL(url);
+  sibling.pathname = `/${name}`;
+  return sibling.toString();
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -193,10 +206,21 @@ async function main(): Promise<void> {
       continue;
     }
     const entry = spec.pkg === 'kit' ? 'src/example/main.ts' : 'src/main.ts';
+    const restApiPort = plans.find((p) => p.spec.pkg === 'rest-api')?.port ?? 3000;
+    const serviceEnv: NodeJS.ProcessEnv =
+      spec.pkg === 'notifications'
+        ? {
+            // Its own database on the same server as Conduit's, and auth's keys from the REST API.
+            NOTIFICATIONS_DATABASE_URL:
+              env.NOTIFICATIONS_DATABASE_URL ?? siblingDatabase(database.url, 'notifications'),
+            JWKS_URL: env.JWKS_URL ?? `http://127.0.0.1:${restApiPort}/.well-known/jwks.json`,
+          }
+        : {};
     const child = spawn(tsx, ['--conditions=@roadmap/source', entry], {
       cwd: path.join(root, 'packages', spec.pkg),
       env: {
         ...env,
+        ...serviceEnv,
         ...Object.fromEntries(Object.entries(plan.extraPorts).map(([k, v]) => [k, String(v)])),
         PORT: String(port),
       },
