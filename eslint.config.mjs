@@ -42,6 +42,12 @@ const forbidden = {
     message:
       'packages/graphql-api builds its Actor with the auth core: import @roadmap/auth, not its Express entry.',
   },
+  // notifications serves over Express but verifies tokens with auth's public keys alone.
+  notifications: {
+    group: ['@roadmap/auth/express', '@roadmap/auth/express/*'],
+    message:
+      'packages/notifications verifies tokens with the auth core and JWKS: import @roadmap/auth, not its Express entry.',
+  },
 };
 
 const graphRules = Object.entries(allowed).map(([pkg, deps]) => ({
