@@ -23,6 +23,21 @@ export interface NotificationsConsumerOptions {
 }
 
 /**
+ * The dead-letter queue keeps the error's message as the failure reason. An AppError from the
+ * data layer says only "internal server error" (right for an HTTP client, useless to whoever
+ * reads the DLQ), so the causes are joined in: "internal server error: database … does not exist".
+ */
+function withCauses(err: unknown): Error {
+  const parts: string[] = [];
+  let current: unknown = err;
+  while (current instanceof Error && parts.length < 4) {
+    parts.push(current.message);
+    current = current.cause;
+  }
+  return new Error(parts.join(': ') || 'handler failed', { cause: err });
+}
+
+/**
  * The message entry point: the bus validates each message against its contract (invalid ones
  * go straight to the dead-letter queue), then the same service the HTTP routes use applies it.
  * A handler that throws is retried with growing delays, then dead-lettered with its reason.
@@ -41,7 +56,11 @@ export function createNotificationsConsumer(
     prefetch: options.prefetch,
     logger: options.logger,
     handler: async (event, context) => {
-      await service.handle(event);
+      try {
+        await service.handle(event);
+      } catch (err) {
+        throw withCauses(err);
+      }
       await options.afterHandle?.(event, context);
     },
   });

@@ -22,7 +22,7 @@ import {
   createNotificationsService,
   RealtimeHub,
   type Notification,
-  type PostgresNotificationStore,
+  PostgresNotificationStore,
 } from '../src';
 import { createPostgresStore, event, newId, waitFor, type TestStore } from './support';
 
@@ -219,4 +219,45 @@ test('when a message breaks its contract, then it is dead-lettered with the reas
   expect(dead[0]!.properties.messageId).toBe(bad.id);
   expect(dead[0]!.properties.headers?.[HEADERS.failureCode]).toBe('invalid_data');
   expect(String(dead[0]!.properties.headers?.[HEADERS.failureReason])).toContain('articleId');
+});
+
+test('when the store keeps failing, then the event is retried, then dead-lettered with the handler’s error', async () => {
+  // A store whose database does not exist: every query fails, as during a long outage.
+  const broken = PostgresNotificationStore.connect(
+    `${db.url.slice(0, db.url.lastIndexOf('/'))}/test_notif_missing_${Date.now()}`,
+  );
+  const service = createNotificationsService({ store: broken, realtime: hub });
+  const queue = mq.name('broken');
+  const brokenDlq = mq.name('broken.dlq');
+  mq.name('broken.retry.1');
+  mq.name('broken.retry.2');
+  const failing = createNotificationsConsumer(broker, service, {
+    exchange,
+    queue,
+    retryDelaysMs: [20, 40],
+    deliveryLimit: 5,
+    prefetch: 4,
+  });
+  await failing.start();
+  try {
+    const e = event('user.followed', {
+      followerId: newId(),
+      followerUsername: 'eve',
+      followeeId: newId(),
+    });
+    await publisher.publish(e);
+    let dead: GetMessage[] = [];
+    await waitFor(
+      async () => (dead = dead.concat(await drain(brokenDlq))).length === 1,
+      'dead letter',
+    );
+    expect(dead[0]!.properties.messageId).toBe(e.id);
+    expect(dead[0]!.properties.headers?.[HEADERS.failureCode]).toBe('handler_failed');
+    expect(String(dead[0]!.properties.headers?.[HEADERS.failureReason])).toMatch(/does not exist/);
+    // The first delivery and both retries ran (the bus counts attempts in a header).
+    expect(dead[0]!.properties.headers?.[HEADERS.attempt]).toBe(3);
+  } finally {
+    await failing.stop(2_000);
+    await broken.close();
+  }
 });
