@@ -114,6 +114,31 @@ export function notificationsRoutes(deps: RoutesDeps, streams: Streams): Router 
       });
     }
     const { userId } = callerOf(res);
+    const frame = (n: Notification) =>
+      `id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(toJson(n))}\n\n`;
+    // Subscribe before answering, so a Redis outage is a clean 503 with the error body rather
+    // than a 200 stream that never delivers. A notification arriving in between waits.
+    const early: Notification[] = [];
+    let unsubscribe: () => Promise<void>;
+    try {
+      unsubscribe = await deps.realtime.subscribe(userId, (n) => {
+        if (res.headersSent) res.write(frame(n));
+        else early.push(n);
+      });
+    } catch (err) {
+      throw new AppError({
+        code: 'realtime_unavailable',
+        status: 503,
+        message: 'live notifications are unavailable right now; the list still works',
+        headers: { 'Retry-After': '5' },
+        cause: err,
+      });
+    }
+    if (req.socket.destroyed) {
+      // The client left while we subscribed: no 'close' is coming for us to clean up on.
+      void unsubscribe();
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -122,14 +147,10 @@ export function notificationsRoutes(deps: RoutesDeps, streams: Streams): Router 
       connection: 'keep-alive',
     });
     streams.open.add(res);
-    const unsubscribe = await deps.realtime.subscribe(userId, (notification) => {
-      res.write(
-        `id: ${notification.id}\nevent: notification\ndata: ${JSON.stringify(toJson(notification))}\n\n`,
-      );
-    });
-    // `retry` tells EventSource how long to wait before reconnecting; then the first bytes,
-    // so the client knows the subscription is live.
+    // `retry` tells EventSource how long to wait before reconnecting; `ready` tells the client
+    // the subscription is live.
     res.write(`retry: 3000\nevent: ready\ndata: {}\n\n`);
+    for (const n of early.splice(0)) res.write(frame(n));
     const heartbeat = setInterval(() => res.write(`: heartbeat\n\n`), deps.heartbeatMs);
     heartbeat.unref();
     res.on('close', () => {
@@ -137,7 +158,6 @@ export function notificationsRoutes(deps: RoutesDeps, streams: Streams): Router 
       streams.open.delete(res);
       void unsubscribe();
     });
-    if (req.socket.destroyed) res.end();
   });
 
   return router;

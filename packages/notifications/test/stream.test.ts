@@ -145,3 +145,21 @@ test('when the instance shuts down, then its open streams end instead of holding
   await ended;
   expect(a.built.streams.open.size).toBe(0);
 });
+
+test('when the instance has lost Redis, then the stream answers 503 with the error body, and the list still works', async () => {
+  const c = await startInstance();
+  try {
+    await c.hub.close(); // as if Redis were gone: every (un)subscribe now fails
+    const token = authApp.tokenFor(newId());
+    const res = await fetch(c.streamUrl, { headers: { authorization: `Token ${token}` } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toMatchObject({ errors: { body: [expect.stringContaining('live')] } });
+    const list = await fetch(`${c.server.url}/api/notifications`, {
+      headers: { authorization: `Token ${token}` },
+    });
+    expect(list.status).toBe(200);
+  } finally {
+    await c.server.close();
+  }
+});
