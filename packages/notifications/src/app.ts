@@ -1,4 +1,5 @@
-import { createHttpApp, finishHttpApp, type HttpApp, type Logger } from '@roadmap/kit';
+import type { Logger } from '@roadmap/kit';
+import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
 import type { JwksVerifier } from './jwks';
 import { notificationsRoutes, Streams } from './notifications.routes';
 import type { NotificationsService } from './notifications.service';

@@ -1,14 +1,8 @@
 // The notifications service as a process: `pnpm --filter @roadmap/notifications dev` (and
 // `pnpm start`). One process runs both entry points — the RabbitMQ consumer and the HTTP API —
 // over one store; run several and Redis pub/sub lets any of them serve any user's stream.
-import {
-  createLogger,
-  onShutdown,
-  redactUrl,
-  runMain,
-  startHttpServer,
-  StartupError,
-} from '@roadmap/kit';
+import { createLogger, onShutdown, redactUrl, runMain, StartupError } from '@roadmap/kit';
+import { startHttpServer } from '@roadmap/kit/express';
 import { connectBroker } from '@roadmap/events';
 import { buildApp } from './app';
 import { loadNotificationsConfig, storeKind } from './config';

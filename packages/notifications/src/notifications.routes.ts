@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import { tokenFromAuthorization } from '@roadmap/auth';
 import { AppError } from '@roadmap/kit';
 import type { Caller, JwksVerifier } from './jwks';
 import type { NotificationsService } from './notifications.service';
@@ -32,20 +33,20 @@ function validation(error: z.ZodError): AppError {
 function authenticate(verifier: JwksVerifier): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
-    const match = header ? /^(?:Token|Bearer) ([^\s]+)$/i.exec(header) : null;
-    if (!match) {
+    if (!header) {
       next(
         new AppError({
           code: 'unauthorized',
           status: 401,
-          message: header ? 'must be "Token <jwt>" or "Bearer <jwt>"' : 'is missing',
+          message: 'is missing',
           field: 'token',
           headers: { 'WWW-Authenticate': 'Token realm="conduit"' },
         }),
       );
       return;
     }
-    res.locals.caller = await verifier.verify(match[1]!);
+    // The scheme rules are auth's own (one place for them); a malformed header is a 401.
+    res.locals.caller = await verifier.verify(tokenFromAuthorization(header));
     next();
   };
 }

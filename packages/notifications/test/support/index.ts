@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createAuth, authConfigShape, type Auth } from '@roadmap/auth';
+import { createAuthCore, authConfigShape, type AuthCore } from '@roadmap/auth';
 import { createEvent, type DomainEvent, type EventData, type EventType } from '@roadmap/events';
-import { createHttpApp, finishHttpApp, loadConfig } from '@roadmap/kit';
+import { loadConfig } from '@roadmap/kit';
 import {
   createTestDatabase,
   createTestRedis,
@@ -69,8 +69,8 @@ export async function createMongoStore(label: string): Promise<TestStore<MongoNo
 }
 
 export interface TestAuth {
-  auth: Auth;
-  /** The real JWKS route of the auth stage, on a port of its own. */
+  auth: AuthCore;
+  /** Auth's key set, served as its /.well-known/jwks.json route serves it, on a port of its own. */
   jwksUrl: string;
   /** A real access token for this user id, signed by auth's key (as login would issue). */
   tokenFor: (userId: number) => string;
@@ -78,25 +78,33 @@ export interface TestAuth {
 }
 
 /**
- * The auth stage's router (JWKS, tokens) in an app of its own, listening on port 0: the
- * notifications service only ever sees its public keys, over HTTP, as in production.
+ * The auth stage's core (its real signer and key set) behind a JWKS endpoint on port 0: the
+ * notifications service only ever sees its public keys, over HTTP, as in production. Why not
+ * auth's Express router: this package may not import @roadmap/auth/express (eslint's graph).
  */
 export async function startAuth(label: string): Promise<TestAuth> {
   const db = await createMigratedTestDatabase(`notif_auth_${label}`);
   const redis: TestRedis = await createTestRedis(`notif-auth-${label}`);
   const config = loadConfig(authConfigShape, { NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  const auth = createAuth({ pool: db.pool, redis: redis.redis, config });
-  const { app } = createHttpApp({ name: `auth-${label}` });
-  app.use(auth.router);
-  finishHttpApp(app);
-  const server = await listen(app);
+  const auth = createAuthCore({ pool: db.pool, redis: redis.redis, config });
+  const server = await listen((req, res) => {
+    if (req.url !== '/.well-known/jwks.json') {
+      res.writeHead(404).end();
+      return;
+    }
+    res
+      .writeHead(200, {
+        'content-type': 'application/json',
+        'cache-control': 'public, max-age=300',
+      })
+      .end(JSON.stringify(auth.jwks()));
+  });
   return {
     auth,
     jwksUrl: `${server.url}/.well-known/jwks.json`,
     tokenFor: (userId) => auth.issueAccessToken({ id: userId, role: 'user' }).accessToken,
     close: async () => {
       await server.close();
-      await auth.close();
       await redis.cleanup();
       await db.drop();
     },
