@@ -120,6 +120,41 @@ describe('admin endpoints', () => {
       .expect(404);
     expect(missing.body.errors).toEqual({ user: ['not found'] });
   });
+
+  test('when the page parameters are out of range or repeated, then 422 with the messages every Conduit route gives', async () => {
+    const admin = await tokenOf(await t.createUser({ role: 'admin', label: 'admin' }));
+    const outOfRange = await request(t.app)
+      .get('/api/admin/users?limit=0&offset=-1')
+      .set('Authorization', admin)
+      .expect(422);
+    expect(outOfRange.body.errors).toEqual({
+      limit: ['must be greater than or equal to 1'],
+      offset: ['must be greater than or equal to 0'],
+    });
+    const repeated = await request(t.app)
+      .get('/api/admin/users?limit=1&limit=2')
+      .set('Authorization', admin)
+      .expect(422);
+    expect(repeated.body.errors).toEqual({ limit: ['must be given once'] });
+  });
+
+  test('when the role body is missing its field or is not JSON, then 422 / 400 in the one error shape', async () => {
+    const admin = await tokenOf(await t.createUser({ role: 'admin', label: 'admin' }));
+    const user = await t.createUser();
+    const blank = await request(t.app)
+      .put(`/api/admin/users/${user.username}/role`)
+      .set('Authorization', admin)
+      .send({})
+      .expect(422);
+    expect(blank.body.errors).toEqual({ role: ['is invalid'] });
+    const malformed = await request(t.app)
+      .put(`/api/admin/users/${user.username}/role`)
+      .set('Authorization', admin)
+      .set('Content-Type', 'application/json')
+      .send('{"role":')
+      .expect(400);
+    expect(malformed.body.errors).toEqual({ body: ['is not valid JSON'] });
+  });
 });
 
 describe('the last admin', () => {

@@ -11,3 +11,20 @@ export {
   type HttpAppOptions,
 } from './http';
 export { startHttpServer, type RunningServer, type StartOptions } from './server';
+export {
+  defineRoute,
+  createRouteRegistry,
+  type RouteDefinition,
+  type RouteContext,
+  type OtherResponse,
+} from './route';
+export {
+  z,
+  documented,
+  genericErrorSchema,
+  ERROR_RESPONSES,
+  registerCommonComponents,
+  toOpenApiPath,
+  type ErrorStatus,
+} from './openapi';
+export type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';

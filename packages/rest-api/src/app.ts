@@ -1,20 +1,23 @@
 import { loadAuthConfig } from '@roadmap/auth';
-import { createAuth, routePolicy } from '@roadmap/auth/express';
+import { createAuth, routeContext } from '@roadmap/auth/express';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
 import type { Logger } from '@roadmap/kit';
-import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
+import {
+  createHttpApp,
+  finishHttpApp,
+  type HttpApp,
+  type OpenAPIRegistry,
+} from '@roadmap/kit/express';
 import { Router, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { articlesRoutes } from './articles.routes';
-import { registerAuthOperations } from './auth.openapi';
 import { commentsRoutes } from './comments.routes';
 import { defaultRestApiConfig, type RestApiConfig } from './config';
 import { docsRouter } from './docs';
 import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
 import { rateLimit } from './http/rate-limit';
 import { malformedUrl } from './http/url-errors';
-import type { RouteContext } from './http/route';
 import {
   createRegistry,
   generateDocument,
@@ -31,8 +34,8 @@ export interface AppAuth extends ConduitAuth {
   authenticate: RequestHandler;
   /** /api/auth/*, /auth/session/*, /auth/oauth/*, /.well-known/jwks.json, /api/admin/*. */
   router: Router;
-  /** The OAuth provider `router` serves under /auth/oauth/<provider>, if any (for the document). */
-  oauthProvider?: string | null;
+  /** The OpenAPI operations of `router`, declared with its routes (the app's document lists them). */
+  registry: OpenAPIRegistry;
 }
 
 export type AppConfig = Pick<
@@ -125,16 +128,15 @@ export function buildApp(deps: AppDeps): RestApp {
   });
   const registry = createRegistry();
   const conduitRouter = Router();
-  const context: RouteContext = { router: conduitRouter, registry, routePolicy };
+  const context = routeContext(conduitRouter, registry);
   usersRoutes(context, conduit);
   profilesRoutes(context, conduit);
   articlesRoutes(context, conduit);
   commentsRoutes(context, conduit);
   tagsRoutes(context, conduit);
   registerOperations(registry);
-  registerAuthOperations(registry, { oauthProvider: auth.oauthProvider ?? null });
 
-  const document = generateDocument(registry);
+  const document = generateDocument(registry, auth.registry);
   app.use(docsRouter(document));
   app.use(conduitRouter);
   // Why after ours: auth's router runs its own `authenticate` for every request that enters

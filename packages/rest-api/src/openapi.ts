@@ -1,76 +1,20 @@
-import {
-  extendZodWithOpenApi,
-  OpenAPIRegistry,
-  OpenApiGeneratorV31,
-} from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { createRouteRegistry, z } from '@roadmap/kit/express';
 
-// Why here, once: this adds `.openapi()` to every zod schema (names, examples, descriptions).
-// Every file that declares routes imports this module first.
-extendZodWithOpenApi(z);
-
-export { z };
-
-/**
- * `.openapi()` exists only on schemas created after extendZodWithOpenApi() ran (zod 4 attaches
- * methods per instance). The request schemas live in @roadmap/conduit, which knows nothing of
- * OpenAPI and may load first, so they are documented through a fresh copy: same rules.
- */
-export function documented<T extends z.ZodType>(schema: T, nameOrMeta: string | OpenApiMeta): T {
-  const copy = schema.clone();
-  return typeof nameOrMeta === 'string'
-    ? copy.openapi(nameOrMeta)
-    : copy.openapi(nameOrMeta as never);
-}
-/** The JSON Schema keywords we set by hand (type, bounds, description, example, format). */
-type OpenApiMeta = Record<string, unknown>;
+// The zod that knows `.openapi()`, and the pieces every route declaration shares, are kit's
+// (@roadmap/kit/express), so auth's routes and ours are declared and documented alike.
+export {
+  z,
+  documented,
+  ERROR_RESPONSES,
+  genericErrorSchema,
+  toOpenApiPath,
+  type ErrorStatus,
+} from '@roadmap/kit/express';
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
-/** The error body of every 4xx/5xx, as the RealWorld spec names it. */
-export const genericErrorSchema = z
-  .object({
-    errors: z.record(z.string(), z.array(z.string())),
-    requestId: z
-      .string()
-      .optional()
-      .openapi({ description: 'Echoes the x-request-id header; quote it in bug reports.' }),
-  })
-  .openapi('GenericErrorModel', { example: { errors: { title: ["can't be blank"] } } });
-
-/** What each error status means on this API (the descriptions Swagger UI shows). */
-export const ERROR_RESPONSES = {
-  400: { description: 'Malformed JSON', example: { errors: { body: ['is not valid JSON'] } } },
-  401: {
-    description: 'Unauthorized: no token, or a bad one',
-    example: { errors: { token: ['is missing'] } },
-  },
-  403: {
-    description: 'Forbidden: the key names the resource',
-    example: { errors: { article: ['forbidden'] } },
-  },
-  404: {
-    description: 'Not found: the key names the resource',
-    example: { errors: { article: ['not found'] } },
-  },
-  409: {
-    description: 'Conflict: the resource already exists',
-    example: { errors: { username: ['has already been taken'] } },
-  },
-  413: {
-    description: 'Body larger than the configured limit',
-    example: { errors: { body: ['is larger than 100kb'] } },
-  },
-  422: { description: 'Validation failed', example: { errors: { title: ["can't be blank"] } } },
-  429: {
-    description: 'Rate limited; see Retry-After',
-    example: { errors: { request: ['too many requests, retry in 30s'] } },
-  },
-} as const;
-export type ErrorStatus = keyof typeof ERROR_RESPONSES;
-
 export function createRegistry(): OpenAPIRegistry {
-  const registry = new OpenAPIRegistry();
-  registry.register('GenericErrorModel', genericErrorSchema);
+  const registry = createRouteRegistry();
   registry.registerComponent('securitySchemes', 'Token', {
     type: 'apiKey',
     in: 'header',
@@ -81,8 +25,10 @@ export function createRegistry(): OpenAPIRegistry {
   return registry;
 }
 
-export function generateDocument(registry: OpenAPIRegistry): OpenApiDocument {
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+/** One document from several registries (ours, then the ones auth's routes were declared in). */
+export function generateDocument(...registries: OpenAPIRegistry[]): OpenApiDocument {
+  const definitions = registries.flatMap((registry) => registry.definitions);
+  return new OpenApiGeneratorV31(definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'RealWorld Conduit API (roadmap-backend)',
@@ -93,11 +39,6 @@ export function generateDocument(registry: OpenAPIRegistry): OpenApiDocument {
     },
     servers: [{ url: '/' }],
   });
-}
-
-/** Express writes `/articles/:slug`; OpenAPI writes `/articles/{slug}`. */
-export function toOpenApiPath(expressPath: string): string {
-  return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
 /** The routes kit and this package add around the API: documented like the rest. */

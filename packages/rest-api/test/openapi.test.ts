@@ -1,7 +1,32 @@
+import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { authConfigShape } from '@roadmap/auth';
+import { createAuth, type Auth } from '@roadmap/auth/express';
+import { loadConfig } from '@roadmap/kit';
 import type { Router } from 'express';
 import { useApi } from './helpers';
 
-const t = useApi('openapi');
+let auth: Auth;
+const t = useApi(
+  'openapi',
+  {},
+  {
+    // With an OAuth provider, so its two routes are compared too (nothing here talks to it).
+    auth: (clients) =>
+      (auth = createAuth({
+        ...clients,
+        config: loadConfig(authConfigShape, {
+          NODE_ENV: 'test',
+          OAUTH_PROVIDER: 'github',
+          OAUTH_AUTHORIZATION_URL: 'https://oauth.invalid/authorize',
+          OAUTH_TOKEN_URL: 'https://oauth.invalid/token',
+          OAUTH_USERINFO_URL: 'https://oauth.invalid/userinfo',
+          OAUTH_CLIENT_ID: 'openapi-test',
+          OAUTH_CLIENT_SECRET: 'openapi-test-secret',
+          OAUTH_CALLBACK_URL: 'http://localhost:3000/auth/oauth/github/callback',
+        }),
+      })),
+  },
+);
 
 /** The parts of Express 5's router internals this test reads. */
 interface Layer {
@@ -37,6 +62,17 @@ function expressRoutes(
   return { found, problems };
 }
 
+/** Every operation of an OpenAPI document's paths, as "METHOD /path", sorted. */
+function operationsOf(paths: object | undefined): string[] {
+  return Object.entries(paths ?? {})
+    .flatMap(([path, item]) =>
+      Object.keys(item as object)
+        .filter((key) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    )
+    .sort();
+}
+
 function stackOf(router: Router): Layer[] {
   return (router as unknown as { stack: Layer[] }).stack;
 }
@@ -50,22 +86,26 @@ describe('the OpenAPI document', () => {
       /^[A-Z]+ (\/healthz|\/readyz|\/api\/openapi\.json|\/docs)(\/|$)/.test(route);
     const served = [...found].filter((route) => !outside(route)).sort();
 
-    const documented = Object.entries(t.api.document.paths ?? {})
-      .flatMap(([path, item]) =>
-        Object.keys(item as object)
-          .filter((key) =>
-            ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(key),
-          )
-          .map((method) => `${method.toUpperCase()} ${path}`),
-      )
-      .filter((route) => !outside(route))
-      .sort();
+    const documented = operationsOf(t.api.document.paths).filter((route) => !outside(route));
 
     expect(problems).toEqual([]);
     // The auth router's routes are part of the walk, not set aside.
     for (const route of expressRoutes(stackOf(t.api.authRouter)).found)
       expect(served).toContain(route);
     expect(served).toEqual(documented);
+  });
+
+  it("when auth's router is compared with the operations auth declared, then each lists exactly the other (OAuth included)", () => {
+    const served = [...expressRoutes(stackOf(auth.router)).found].sort();
+    // Auth's registry on its own: what its defineRoute() calls declared, nothing of rest-api's.
+    const declared = new OpenApiGeneratorV31(auth.registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: { title: 'auth', version: '0' },
+    });
+    expect(served).toEqual(operationsOf(declared.paths));
+    expect(served).toEqual(
+      expect.arrayContaining(['GET /auth/oauth/github', 'GET /auth/oauth/github/callback']),
+    );
   });
 
   it('when the auth routes are listed, then they carry the tags "Auth" and "Admin"', () => {

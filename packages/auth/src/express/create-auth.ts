@@ -1,10 +1,12 @@
 import { Router, type RequestHandler } from 'express';
+import type { OpenAPIRegistry } from '@roadmap/kit/express';
 import { createAuthCore, type AuthCore, type AuthDeps } from '../core';
 import { oauthSettings } from '../config';
 import { loadSessionSecret } from '../keys';
 import { adminRoutes, sessionRoutes, tokenRoutes } from './auth.routes';
 import { createAuthenticate, requireAuth, routePolicy } from './authenticate';
-import { createOAuthRoutes } from './oauth.routes';
+import { oauthRoutes } from './oauth.routes';
+import { routeContext } from './route';
 import { createCsrf, createSessionMiddleware } from './session';
 
 export type { AuthDeps } from '../core';
@@ -17,6 +19,8 @@ export interface Auth extends AuthCore {
   routePolicy: typeof routePolicy;
   /** JWKS, /api/auth/*, /auth/session/*, /auth/oauth/*, /api/admin/*. Mount at the app root. */
   router: Router;
+  /** The OpenAPI operations of `router`'s routes, declared with them (defineRoute). */
+  registry: OpenAPIRegistry;
   /** The OAuth provider whose /auth/oauth/<provider> routes `router` serves, or null. */
   oauthProvider: string | null;
   /** The session middleware, for apps that mount session-only pages of their own. */
@@ -35,14 +39,13 @@ export function createAuth(deps: AuthDeps): Auth {
   const routeDeps = { core, pool: deps.pool, sessionMiddleware, csrf };
   const router = Router();
   router.use(authenticate);
-  router.use(tokenRoutes(routeDeps));
-  router.use(sessionRoutes(routeDeps));
-  router.use(adminRoutes(routeDeps));
+  const context = routeContext(router);
+  tokenRoutes(context, routeDeps);
+  sessionRoutes(context, routeDeps);
+  adminRoutes(context, routeDeps);
   const oauth = oauthSettings(config);
   if (oauth)
-    router.use(
-      createOAuthRoutes({ settings: oauth, service: core.oauth, sessionMiddleware, csrf }),
-    );
+    oauthRoutes(context, { settings: oauth, service: core.oauth, sessionMiddleware, csrf });
 
   return {
     ...core,
@@ -50,6 +53,7 @@ export function createAuth(deps: AuthDeps): Auth {
     requireAuth,
     routePolicy,
     router,
+    registry: context.registry,
     oauthProvider: oauth?.provider ?? null,
     session: sessionMiddleware,
     // Nothing to release: the pool and the Redis client belong to the caller, who closes them.

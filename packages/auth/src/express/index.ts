@@ -14,4 +14,5 @@ export {
   type PolicyMiddleware,
 } from './authenticate';
 export { buildAuthApp } from './app';
+export { defineRoute, routeContext, type RouteContext } from './route';
 export type { AuthContext } from './request';

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { Passport } from 'passport';
 import OAuth2Strategy from 'passport-oauth2';
 import { AppError, logger } from '@roadmap/kit';
@@ -6,7 +6,7 @@ import type { User } from '@roadmap/data-sql';
 import type { OAuthSettings } from '../config';
 import { profileFromUserinfo, type createOAuthService } from '../oauth.service';
 import { toPublicUser } from '../user.view';
-import { routePolicy } from './authenticate';
+import { defineRoute, sessionUserSchema, type RouteContext } from './route';
 import { startSession, type Csrf } from './session';
 
 const oauthError = (status: number, message: string, cause?: unknown) =>
@@ -17,12 +17,15 @@ const oauthError = (status: number, message: string, cause?: unknown) =>
  * described entirely by environment variables. The callback links (provider, subject) to a
  * user and signs them into a session.
  */
-export function createOAuthRoutes(deps: {
-  settings: OAuthSettings;
-  service: ReturnType<typeof createOAuthService>;
-  sessionMiddleware: RequestHandler;
-  csrf: Csrf;
-}): Router {
+export function oauthRoutes(
+  context: RouteContext,
+  deps: {
+    settings: OAuthSettings;
+    service: ReturnType<typeof createOAuthService>;
+    sessionMiddleware: RequestHandler;
+    csrf: Csrf;
+  },
+): void {
   const { settings, service, sessionMiddleware, csrf } = deps;
   // Why our own Passport instance: the global singleton would be shared by every app in the
   // process (and every test file), strategies included.
@@ -75,35 +78,64 @@ export function createOAuthRoutes(deps: {
   };
   passport.use(strategy);
 
-  const router = Router();
   const base = `/auth/oauth/${settings.provider}`;
 
-  router.get(
-    base,
-    routePolicy('public'),
-    sessionMiddleware,
-    passport.authenticate(settings.provider, { session: false }) as RequestHandler,
-  );
-
-  router.get(`${base}/callback`, routePolicy('public'), sessionMiddleware, (req, res, next) => {
-    const callback = (error: unknown, user: User | false, info?: { message?: string }) => {
-      if (error || !user) {
-        next(toOAuthError(req, error, info));
-        return;
-      }
-      startSession(req, user, csrf).then((csrfToken) => {
-        if (settings.successRedirect) res.redirect(303, settings.successRedirect);
-        else res.json({ user: toPublicUser(user), csrfToken });
-      }, next);
-    };
-    (passport.authenticate(settings.provider, { session: false }, callback) as RequestHandler)(
-      req,
-      res,
-      next,
-    );
+  defineRoute(context, {
+    method: 'get',
+    path: base,
+    operationId: 'OAuthStart',
+    summary: 'Redirect to the OAuth provider (authorization code + state + PKCE)',
+    tag: 'Auth',
+    policy: 'public',
+    middleware: [sessionMiddleware],
+    success: { status: 302, description: "To the provider's consent page" },
+    errors: [],
+    // passport answers with the redirect itself (state and PKCE verifier go to the session);
+    // it calls next only with an error (the session store failed, say).
+    handle: ({ req, res }) =>
+      new Promise<void>((resolve, reject) => {
+        res.once('close', () => resolve());
+        (passport.authenticate(settings.provider, { session: false }) as RequestHandler)(
+          req,
+          res,
+          reject,
+        );
+      }),
   });
 
-  return router;
+  defineRoute(context, {
+    method: 'get',
+    path: `${base}/callback`,
+    operationId: 'OAuthCallback',
+    summary: 'The provider redirects back here; a session starts',
+    tag: 'Auth',
+    policy: 'public',
+    middleware: [sessionMiddleware],
+    success: {
+      status: 200,
+      description: 'Signed in (no OAUTH_SUCCESS_REDIRECT)',
+      schema: sessionUserSchema,
+    },
+    otherResponses: { 303: { description: 'Signed in; to OAUTH_SUCCESS_REDIRECT' } },
+    errors: [401, 403, 409],
+    handle: async ({ req, res }) => {
+      const user = await new Promise<User>((resolve, reject) => {
+        const callback = (error: unknown, found: User | false, info?: { message?: string }) => {
+          if (error || !found) reject(toOAuthError(req, error, info));
+          else resolve(found);
+        };
+        (passport.authenticate(settings.provider, { session: false }, callback) as RequestHandler)(
+          req,
+          res,
+          reject,
+        );
+      });
+      const csrfToken = await startSession(req, user, csrf);
+      if (!settings.successRedirect) return { user: toPublicUser(user), csrfToken };
+      res.redirect(303, settings.successRedirect);
+      return undefined;
+    },
+  });
 }
 
 /** Every way the dance can fail, as a clear 4xx — never a 500 the provider caused. */
