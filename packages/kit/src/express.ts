@@ -10,4 +10,10 @@ export {
   type HttpApp,
   type HttpAppOptions,
 } from './http';
-export { startHttpServer, type RunningServer, type StartOptions } from './server';
+export {
+  startHttpServer,
+  httpTimeouts,
+  type HttpTimeouts,
+  type RunningServer,
+  type StartOptions,
+} from './server';

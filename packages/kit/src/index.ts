@@ -6,6 +6,7 @@ export {
   port,
   url,
   trustProxy,
+  httpTimeoutsShape,
   ConfigError,
   type Config,
 } from './config';

@@ -5,6 +5,31 @@ import { type Health } from './health';
 import { closeAll, onShutdown, type Closer } from './lifecycle';
 import { logger as defaultLogger, type Logger } from './logger';
 
+export interface HttpTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+const DEFAULT_TIMEOUTS: HttpTimeouts = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+/** The timeouts from a config that includes httpTimeoutsShape. */
+export function httpTimeouts(config: {
+  HTTP_HEADERS_TIMEOUT_MS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+}): HttpTimeouts {
+  return {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  };
+}
+
 export interface StartOptions {
   app: Express;
   health: Health;
@@ -16,6 +41,8 @@ export interface StartOptions {
   /** In-flight requests get this long to finish before their connections are cut. */
   shutdownTimeoutMs?: number;
   logger?: Logger;
+  /** Socket timeouts (default: httpTimeoutsShape's defaults). */
+  timeouts?: Partial<HttpTimeouts>;
   /** Register SIGTERM/SIGINT handling (default true; tests that call shutdown() pass false). */
   handleSignals?: boolean;
 }
@@ -31,7 +58,18 @@ export interface RunningServer {
 export async function startHttpServer(options: StartOptions): Promise<RunningServer> {
   const log = options.logger ?? defaultLogger;
   const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
-  const server = http.createServer(options.app);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const server = http.createServer(
+    {
+      // Why: Node checks the headers and request timeouts on this interval (default 30 s),
+      // so a slow client would otherwise keep its socket up to 30 s past its deadline.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(100, timeouts.headersTimeoutMs / 2)),
+    },
+    options.app,
+  );
+  server.headersTimeout = timeouts.headersTimeoutMs;
+  server.requestTimeout = timeouts.requestTimeoutMs;
+  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
   const inFlight = new Set<ServerResponse>();
   server.on('request', (_req, res: ServerResponse) => {
     inFlight.add(res);
