@@ -18,6 +18,11 @@ export interface HttpAppOptions {
    * and a rate-limited client is refused before we spend time parsing what it sent.
    */
   edge?: RequestHandler[];
+  /**
+   * Whether /readyz says why a check failed (default: everywhere but production, where it
+   * says only "down" and the reason goes to the log).
+   */
+  healthDetails?: boolean;
 }
 
 export interface HttpApp {
@@ -33,7 +38,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const log = options.logger ?? defaultLogger;
-  const health = new Health(options.readiness ?? []);
+  const health = new Health(options.readiness ?? [], undefined, {
+    details: options.healthDetails ?? process.env.NODE_ENV !== 'production',
+    logger: log,
+  });
   const app = express();
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
