@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
-import { AppError } from '@roadmap/kit';
+import { AppError, redisUnavailable } from '@roadmap/kit';
 import type { AuthConfig } from './config';
 
 /**
@@ -15,6 +15,10 @@ import type { AuthConfig } from './config';
  * Per account: strict (5 per 15 min) — stops guessing one user's password.
  * Per IP: generous (100 per 15 min) — stops one machine spraying many accounts, without
  * locking out an office behind one NAT address.
+ *
+ * Fails CLOSED: when Redis does not answer, logins get 503 `{"errors":{"login":["is
+ * temporarily unavailable"]}}` with Retry-After. Letting them through unthrottled would hand
+ * an attacker who can slow Redis down an unlimited password-guessing window.
  */
 const HIT = `
 local account = redis.call('INCR', KEYS[1])
@@ -44,14 +48,18 @@ export function createLoginThrottle(redis: Redis, config: AuthConfig): LoginThro
 
   return {
     async hit(email, ip) {
-      const [account, accountTtl, perIp, ipTtl] = (await redis.eval(
-        HIT,
-        2,
-        accountKey(email),
-        ipKey(ip),
-        config.LOGIN_ACCOUNT_WINDOW_SECONDS,
-        config.LOGIN_IP_WINDOW_SECONDS,
-      )) as [number, number, number, number];
+      const [account, accountTtl, perIp, ipTtl] = (await redis
+        .eval(
+          HIT,
+          2,
+          accountKey(email),
+          ipKey(ip),
+          config.LOGIN_ACCOUNT_WINDOW_SECONDS,
+          config.LOGIN_IP_WINDOW_SECONDS,
+        )
+        .catch((error: unknown) => {
+          throw redisUnavailable(error, 'login');
+        })) as [number, number, number, number];
       const retry = Math.max(
         account > config.LOGIN_MAX_FAILURES_PER_ACCOUNT ? accountTtl : 0,
         perIp > config.LOGIN_MAX_FAILURES_PER_IP ? ipTtl : 0,
@@ -60,7 +68,8 @@ export function createLoginThrottle(redis: Redis, config: AuthConfig): LoginThro
       if (retry > 0) throw AppError.tooManyRequests(retry, 'login');
     },
     async succeeded(email, ip) {
-      await redis.eval(SUCCEEDED, 2, accountKey(email), ipKey(ip));
+      // Why not fail here: the password was right; a counter left behind only expires later.
+      await redis.eval(SUCCEEDED, 2, accountKey(email), ipKey(ip)).catch(() => undefined);
     },
   };
 }

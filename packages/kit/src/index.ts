@@ -40,3 +40,11 @@ export {
   type ServiceInfo,
   type ProbeResult,
 } from './services';
+export {
+  createRedis,
+  connectRedis,
+  isRedisUnavailable,
+  redisUnavailable,
+  redisConfigShape,
+  type RedisClientOptions,
+} from './redis';

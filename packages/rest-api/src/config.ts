@@ -1,5 +1,13 @@
 import { authConfigShape, loadAuthConfig } from '@roadmap/auth';
-import { loadConfig, port, SERVICES, trustProxy, url, type Config } from '@roadmap/kit';
+import {
+  loadConfig,
+  port,
+  redisConfigShape,
+  SERVICES,
+  trustProxy,
+  url,
+  type Config,
+} from '@roadmap/kit';
 import { z } from 'zod';
 
 /** A comma-separated list; `none` is the empty list (an empty value means "unset" in .env files). */
@@ -26,6 +34,7 @@ export const restApiConfigShape = {
   // The same default as `pnpm db:migrate` (data-sql), so migrate-then-start works with no .env.
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/conduit'),
   REDIS_URL: url(['redis:', 'rediss:'], SERVICES.redis.defaultUrl),
+  ...redisConfigShape,
   /** PostgreSQL connections this process may hold. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Largest JSON body; a bigger one is refused with 413 before it is parsed. */
