@@ -17,3 +17,4 @@ export {
   type RunningServer,
   type StartOptions,
 } from './server';
+export { rateLimit, type RateLimitOptions } from './rate-limit';

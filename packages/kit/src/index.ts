@@ -48,3 +48,4 @@ export {
   redisConfigShape,
   type RedisClientOptions,
 } from './redis';
+export { clientKey } from './client-key';

@@ -2,7 +2,7 @@ import { loadAuthConfig } from '@roadmap/auth';
 import { createAuth, routePolicy } from '@roadmap/auth/express';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
 import type { Logger } from '@roadmap/kit';
-import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
+import { createHttpApp, finishHttpApp, rateLimit, type HttpApp } from '@roadmap/kit/express';
 import { Router, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -12,7 +12,6 @@ import { commentsRoutes } from './comments.routes';
 import { defaultRestApiConfig, type RestApiConfig } from './config';
 import { docsRouter } from './docs';
 import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
-import { rateLimit } from './http/rate-limit';
 import { malformedUrl } from './http/url-errors';
 import type { RouteContext } from './http/route';
 import {
