@@ -88,6 +88,12 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
+/** The PGlite fallback is only for an unset DATABASE_URL: a URL the user set is a choice. */
+const withoutIt = (name: ServiceName) =>
+  name === 'postgres' && process.env.DATABASE_URL
+    ? 'nothing starts: DATABASE_URL is set, so there is no fallback (fix it or unset it)'
+    : WITHOUT[name];
+
 function printServices(results: ProbeResult[]): void {
   const rows = [['SERVICE', 'URL', 'STATUS', 'WITHOUT IT']];
   for (const r of results) {
@@ -95,7 +101,7 @@ function printServices(results: ProbeResult[]): void {
       r.service.label,
       redactUrl(r.url),
       r.ok ? `up (${r.detail})` : `DOWN (${r.detail})`,
-      r.ok ? '' : WITHOUT[r.service.name],
+      r.ok ? '' : withoutIt(r.service.name),
     ]);
   }
   console.log(`\n${table(rows)}\n`);
@@ -211,7 +217,14 @@ async function main(): Promise<void> {
         i === 0 ? (s.ok ? 'ready' : 'FAILED to start') : '',
       ]);
   }
-  console.log(`\n${table(rows)}\n\nAll started. Ctrl-C stops everything gracefully.`);
+  const failedToStart = healthy.filter((s) => !s.ok).map((s) => s.spec.title);
+  console.log(
+    `\n${table(rows)}\n\n${
+      failedToStart.length === 0
+        ? 'All started.'
+        : `Not everything started: ${failedToStart.join(', ')} failed (see its lines above).`
+    } Ctrl-C stops everything gracefully.`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -69,8 +69,17 @@ function shown(key: string, got: string | undefined): string {
 }
 
 /** A TCP port from the environment, with the app's conventional default. */
-export const port = (defaultPort: number) =>
-  z.coerce.number().int().min(0).max(65_535).default(defaultPort);
+export const port = (defaultPort: number) => {
+  // One message for every way to get it wrong ("abc", 3.5, -1, 70000): zod's own would say
+  // "expected number, received NaN", which is true but not what the reader needs.
+  const error = 'must be a whole number from 0 to 65535';
+  return z.coerce
+    .number({ error })
+    .int({ error })
+    .min(0, { error })
+    .max(65_535, { error })
+    .default(defaultPort);
+};
 
 /** A connection URL with the given schemes, e.g. url(['postgres:', 'postgresql:']). */
 export const url = (protocols: string[], fallback?: string) => {

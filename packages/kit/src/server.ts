@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { type Health } from './health';
 import { closeAll, onShutdown, type Closer } from './lifecycle';
 import { logger as defaultLogger, type Logger } from './logger';
+import { StartupError } from './main';
 
 export interface HttpTimeouts {
   headersTimeoutMs: number;
@@ -77,9 +78,24 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // The two ways listen() fails at start-up, each told in one line with what to do.
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new StartupError(
+            `${options.name}: port ${options.port} is already in use — stop the process holding it, or set PORT to another port`,
+          ),
+        );
+      else if (error.code === 'EACCES')
+        reject(
+          new StartupError(
+            `${options.name}: not allowed to listen on port ${options.port} — use a port above 1023 (set PORT)`,
+          ),
+        );
+      else reject(error);
+    });
     server.listen(options.port, options.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
