@@ -18,7 +18,12 @@ export {
   type ResolvedDatabase,
   type ResolveOptions,
 } from './db/resolve-database';
-export { DEFAULT_DATABASE_URL, dataSqlEnvShape, loadDataSqlConfig } from './config';
+export {
+  DEFAULT_CACHE_KEY_PREFIX,
+  DEFAULT_DATABASE_URL,
+  dataSqlEnvShape,
+  loadDataSqlConfig,
+} from './config';
 export { migrate, MIGRATIONS_DIR, type MigrateOptions, type AppliedMigration } from './db/migrate';
 
 export {

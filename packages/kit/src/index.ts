@@ -46,6 +46,7 @@ export {
   isRedisUnavailable,
   redisUnavailable,
   redisConfigShape,
+  deleteKeysByPrefix,
   type RedisClientOptions,
 } from './redis';
 export { clientKey } from './client-key';

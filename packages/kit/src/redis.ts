@@ -124,3 +124,19 @@ export function redisUnavailable(error: unknown, field: string): unknown {
     cause: error,
   });
 }
+
+/**
+ * Deletes every key that starts with `prefix` (SCAN + DEL in batches, never KEYS or FLUSHDB,
+ * so a shared Redis keeps everyone else's keys and is never blocked). Returns how many.
+ * The client must have no keyPrefix: ioredis does not prefix SCAN patterns.
+ */
+export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}

@@ -42,6 +42,7 @@ export type AppConfig = Pick<
   | 'RATE_LIMIT_WINDOW_SECONDS'
   | 'RATE_LIMIT_EXEMPT'
   | 'CACHE_TTL_SECONDS'
+  | 'CACHE_KEY_PREFIX'
   | 'TRUST_PROXY'
 >;
 
@@ -119,7 +120,7 @@ export function buildApp(deps: AppDeps): RestApp {
   const conduit = createConduit({
     db: pool,
     auth,
-    cache: config.CACHE_TTL_SECONDS > 0 ? redisCache(redis) : noCache,
+    cache: config.CACHE_TTL_SECONDS > 0 ? redisCache(redis, config.CACHE_KEY_PREFIX) : noCache,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
   });
   const registry = createRegistry();

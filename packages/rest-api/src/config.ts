@@ -1,4 +1,5 @@
 import { authConfigShape, loadAuthConfig } from '@roadmap/auth';
+import { DEFAULT_CACHE_KEY_PREFIX } from '@roadmap/data-sql';
 import {
   loadConfig,
   port,
@@ -51,6 +52,8 @@ export const restApiConfigShape = {
   RATE_LIMIT_EXEMPT: list('127.0.0.1,::1,::ffff:127.0.0.1'),
   /** Seconds a cached article or tag list lives; 0 turns the cache off. */
   CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Redis key prefix of that cache; `db:seed` clears it (set the same value for both). */
+  CACHE_KEY_PREFIX: z.string().min(1).default(DEFAULT_CACHE_KEY_PREFIX),
   /** Express "trust proxy" (kit's one parser): set it behind a reverse proxy. */
   TRUST_PROXY: trustProxy(),
 };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { createRedis } from '../redis';
+import { createRedis, deleteKeysByPrefix } from '../redis';
 import { probeService, serviceUrl, unreachableMessage } from '../services';
 
 export interface TestRedis {
@@ -44,17 +44,10 @@ export async function createTestRedis(name: string): Promise<TestRedis> {
 export async function deleteByPrefix(url: string, prefix: string): Promise<number> {
   // A separate client without keyPrefix: SCAN patterns are not prefixed by ioredis.
   const plain = createRedis(url, { lazyConnect: true, commandTimeoutMs: 5_000 });
-  let deleted = 0;
   try {
     await plain.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await plain.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await plain.del(...keys);
-    } while (cursor !== '0');
+    return await deleteKeysByPrefix(plain, prefix);
   } finally {
     plain.disconnect();
   }
-  return deleted;
 }
