@@ -97,3 +97,4 @@ export {
   type RefreshToken,
 } from './identities/identities.repository';
 export { pendingMigrations, migrationNames, assertMigrated } from './db/pending-migrations';
+export { countContent, seedDemoIfEmpty } from './seed/demo';

@@ -11,6 +11,7 @@ import { registerAuthOperations } from './auth.openapi';
 import { commentsRoutes } from './comments.routes';
 import { defaultRestApiConfig, type RestApiConfig } from './config';
 import { docsRouter } from './docs';
+import { homeRouter } from './home';
 import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
 import { malformedUrl } from './http/url-errors';
 import type { RouteContext } from './http/route';
@@ -135,6 +136,7 @@ export function buildApp(deps: AppDeps): RestApp {
   registerAuthOperations(registry, { oauthProvider: auth.oauthProvider ?? null });
 
   const document = generateDocument(registry);
+  app.use(homeRouter());
   app.use(docsRouter(document));
   app.use(conduitRouter);
   // Why after ours: auth's router runs its own `authenticate` for every request that enters

@@ -54,6 +54,11 @@ export const restApiConfigShape = {
   CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Redis key prefix of that cache; `db:seed` clears it (set the same value for both). */
   CACHE_KEY_PREFIX: z.string().min(1).default(DEFAULT_CACHE_KEY_PREFIX),
+  /** Development only: an empty database gets a small demo set at start-up (`false` to skip). */
+  DEMO_DATA: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Express "trust proxy" (kit's one parser): set it behind a reverse proxy. */
   TRUST_PROXY: trustProxy(),
 };

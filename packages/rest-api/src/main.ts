@@ -1,5 +1,5 @@
 import { createAuth } from '@roadmap/auth/express';
-import { createPool, prepareDatabase } from '@roadmap/data-sql';
+import { createPool, prepareDatabase, seedDemoIfEmpty } from '@roadmap/data-sql';
 import {
   connectRedis,
   createLogger,
@@ -40,6 +40,9 @@ runMain(async () => {
     max: config.DATABASE_POOL_MAX,
     applicationName: 'rest-api',
   });
+  // A first look should have something to look at; never outside development.
+  if (config.NODE_ENV === 'development' && config.DEMO_DATA)
+    await seedDemoIfEmpty(pool, (line) => logger.info(line));
   const redis = await connectRedis(config.REDIS_URL, {
     name: 'rest-api',
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,

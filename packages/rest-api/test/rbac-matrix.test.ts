@@ -23,6 +23,7 @@ const INFRASTRUCTURE: Record<string, string> = {
   'GET /healthz': "kit's liveness probe, for the orchestrator",
   'GET /readyz': "kit's readiness probe, for the load balancer",
   'GET /api/openapi.json': 'the public API description',
+  'GET /': 'the index a browser lands on (links to the docs)',
 };
 
 interface RouteLayer {

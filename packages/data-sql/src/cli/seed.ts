@@ -5,6 +5,7 @@ import { DEFAULT_DATABASE_URL, loadDataSqlConfig } from '../config';
 import { ensureDatabase } from '../db/ensure-database';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { countContent } from '../seed/demo';
 import { seedDatabase } from '../seed/seed';
 import { numberFlag } from './args';
 
@@ -23,11 +24,7 @@ runMain(async () => {
   try {
     // Why ask: the seed truncates every Conduit table, the accounts a learner registered by
     // hand included. An empty database has nothing to lose, so it needs no flag.
-    const { rows } = await pool.query<{ users: string; articles: string }>(
-      'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM articles) AS articles',
-    );
-    const users = Number(rows[0]?.users ?? 0);
-    const articles = Number(rows[0]?.articles ?? 0);
+    const { users, articles } = await countContent(pool);
     if (users + articles > 0) {
       if (!reset)
         throw new StartupError(
