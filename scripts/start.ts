@@ -27,9 +27,9 @@ const has = (pkg: string) => existsSync(path.join(root, 'packages', pkg, 'src', 
 const WITHOUT: Record<ServiceName, string> = {
   postgres: 'Conduit data falls back to embedded PGlite (in memory, lost on exit)',
   mysql: 'only the MySQL lesson of data-sql is unavailable',
-  mongo: 'the notifications service (MongoDB store) is not started',
+  mongo: 'only MongoDB lessons and stages still to come need it',
   redis: 'the REST API is not started (cache, rate limits and sessions need it)',
-  rabbitmq: 'domain events are not published; notifications are not started',
+  rabbitmq: 'only the messaging stages still to come need it',
 };
 
 interface AppSpec {
@@ -89,10 +89,14 @@ function table(rows: string[][]): string {
 }
 
 /** The PGlite fallback is only for an unset DATABASE_URL: a URL the user set is a choice. */
-const withoutIt = (name: ServiceName) =>
-  name === 'postgres' && process.env.DATABASE_URL
+const withoutIt = (result: ProbeResult) => {
+  if (result.service.name !== 'postgres') return WITHOUT[result.service.name];
+  // 3D000: the server answers, only the database is missing; it is created just below.
+  if (result.detail === '3D000') return 'the server answers; the database is created below';
+  return process.env.DATABASE_URL
     ? 'nothing starts: DATABASE_URL is set, so there is no fallback (fix it or unset it)'
-    : WITHOUT[name];
+    : WITHOUT.postgres;
+};
 
 function printServices(results: ProbeResult[]): void {
   const rows = [['SERVICE', 'URL', 'STATUS', 'WITHOUT IT']];
@@ -101,7 +105,7 @@ function printServices(results: ProbeResult[]): void {
       r.service.label,
       redactUrl(r.url),
       r.ok ? `up (${r.detail})` : `DOWN (${r.detail})`,
-      r.ok ? '' : withoutIt(r.service.name),
+      r.ok ? '' : withoutIt(r),
     ]);
   }
   console.log(`\n${table(rows)}\n`);
@@ -242,6 +246,14 @@ async function main(): Promise<void> {
   const codes = await Promise.all(started.map((s) => exitCode(s.child)));
   for (const close of closers) await close().catch(() => undefined);
   const failed = healthy.some((s) => !s.ok) || (!stopping && codes.some((c) => c !== 0));
+  // pnpm prints "ELIFECYCLE Command failed" after any Ctrl-C, however cleanly the script
+  // ended (pnpm's own behaviour); this line is the truth about the apps.
+  if (stopping)
+    console.log(
+      codes.every((c) => c === 0)
+        ? 'Every app stopped cleanly.'
+        : `Stopped; exit codes: ${started.map((s, i) => `${s.spec.pkg} ${codes[i]}`).join(', ')}.`,
+    );
   process.exit(failed ? 1 : 0);
 }
 

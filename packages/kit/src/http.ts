@@ -84,15 +84,19 @@ function requestIdAndLogging(log: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // One line per request: a refused one (4xx) carries the error code and details the
+      // error handler left in res.locals, instead of a second line of its own.
+      const rejection = res.locals.rejection as { code: string; details: unknown } | undefined;
       const line = {
         requestId,
         method: req.method,
         url: req.originalUrl,
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
+        ...rejection,
       };
       if (res.statusCode >= 500) log.error(line, 'request failed');
-      else log.info(line, 'request');
+      else log.info(line, rejection ? 'request rejected' : 'request');
     });
     requestContext.run({ requestId }, next);
   };
@@ -199,10 +203,7 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
       appError.message,
     );
   } else {
-    log.info(
-      { code: appError.code, status: appError.status, requestId, details: appError.details },
-      'request rejected',
-    );
+    res.locals.rejection = { code: appError.code, details: appError.details };
   }
   if (res.headersSent) {
     // Why: the status line is gone already; the only honest thing left is to cut the stream.

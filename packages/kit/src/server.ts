@@ -42,6 +42,8 @@ export interface StartOptions {
   /** In-flight requests get this long to finish before their connections are cut. */
   shutdownTimeoutMs?: number;
   logger?: Logger;
+  /** More URLs for the "listening" line (e.g. { docs: '…/docs' }), appended to its own URL. */
+  links?: Record<string, string>;
   /** Socket timeouts (default: httpTimeoutsShape's defaults). */
   timeouts?: Partial<HttpTimeouts>;
   /** Register SIGTERM/SIGINT handling (default true; tests that call shutdown() pass false). */
@@ -101,7 +103,10 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
-  log.info({ service: options.name, url }, 'listening');
+  const links = Object.fromEntries(
+    Object.entries(options.links ?? {}).map(([name, path]) => [name, `${url}${path}`]),
+  );
+  log.info({ service: options.name, url, ...links }, 'listening');
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown'): Promise<void> => {

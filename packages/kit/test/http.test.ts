@@ -202,6 +202,32 @@ describe('request-scoped logging', () => {
     expect(deep?.requestId).toBe('req-42');
   });
 
+  it('when a request is refused (404), then it is logged once, with the error code and a level name', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    });
+    const { app } = createHttpApp({
+      name: 't',
+      logger: createLogger({ level: 'info', destination: sink }),
+    });
+    finishHttpApp(app);
+    await request(app).get('/nope').set('x-request-id', 'req-404').expect(404);
+    const mine = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.requestId === 'req-404');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      level: 'info',
+      status: 404,
+      code: 'route_not_found',
+      url: '/nope',
+    });
+  });
+
   it('when an AppError is built with helpers, then status and headers follow the convention', () => {
     const limited = AppError.tooManyRequests(2.2);
     expect(limited.status).toBe(429);

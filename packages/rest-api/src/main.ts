@@ -52,7 +52,7 @@ runMain(async () => {
   const auth = createAuth({ pool, redis, config });
   const { app, health } = buildApp({ pool, redis, auth, config, logger });
 
-  const { url } = await startHttpServer({
+  await startHttpServer({
     app,
     health,
     port: config.PORT,
@@ -60,11 +60,11 @@ runMain(async () => {
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     timeouts: httpTimeouts(config),
+    links: { docs: '/docs' },
     closers: [
       { name: 'auth', close: () => auth.close() },
       { name: 'redis', close: async () => void (await redis.quit()) },
       { name: 'postgres', close: () => pool.end() },
     ],
   });
-  logger.info({ url, docs: `${url}/docs` }, 'rest-api listening');
 });
