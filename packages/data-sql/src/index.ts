@@ -35,6 +35,8 @@ export {
   listUsers,
   setUserRole,
   countUsersWithRole,
+  findTokenGeneration,
+  bumpTokenGeneration,
   ROLES,
   type Role,
   type User,
