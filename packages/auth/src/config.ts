@@ -30,6 +30,12 @@ export const authConfigShape = {
    * Longer than JWT_ACCESS_TTL_SECONDS because RealWorld front ends have no refresh flow.
    */
   CONDUIT_TOKEN_TTL_SECONDS: seconds(24 * 60 * 60),
+  /**
+   * How long Redis keeps its copy of a user's token generation (PostgreSQL holds the truth).
+   * Revocation is immediate while Redis is up; if Redis missed a revocation (it was down), an
+   * old token can pass for at most this long.
+   */
+  TOKEN_GENERATION_CACHE_SECONDS: seconds(60),
 
   /** Signs the session cookie. Required in production (at least 32 characters). */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

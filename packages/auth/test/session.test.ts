@@ -54,7 +54,12 @@ test('when a user logs in, then a hardened cookie names a session stored in Redi
     csrfToken: s.csrfToken,
   });
   const probe = await request(t.app).get('/api/probe').set('Cookie', s.cookie).expect(200);
-  expect(probe.body.auth).toEqual({ userId: s.user.id, role: 'user', via: 'session' });
+  expect(probe.body.auth).toEqual({
+    userId: s.user.id,
+    role: 'user',
+    via: 'session',
+    expiresAt: expect.any(String),
+  });
 });
 
 test('when a browser that already had a session logs in, then it gets a new session id and the old one is gone (no fixation)', async () => {

@@ -93,6 +93,16 @@ export function registerAuthOperations(
       responses: { 204: { description: 'Logged out' }, ...errors([400, 401, 413, 422]) },
     },
     {
+      method: 'post',
+      path: '/api/auth/logout-all',
+      operationId: 'AuthLogoutAll',
+      summary:
+        'Log out everywhere: every access token, refresh token and session issued so far is refused',
+      tags: ['Auth'],
+      security: token,
+      responses: { 204: { description: 'Logged out everywhere' }, ...errors([401, 403]) },
+    },
+    {
       method: 'get',
       path: '/auth/session/csrf',
       operationId: 'SessionCsrf',

@@ -41,6 +41,16 @@ export function tokenRoutes(deps: RouteDeps): Router {
     await deps.core.logout(refreshToken);
     res.status(204).end();
   });
+
+  // "Log out everywhere": every access token, refresh token and session issued so far stops
+  // working, this request's own credential included. A stolen token stops here too.
+  router.post('/api/auth/logout-all', routePolicy('authenticated'), async (req, res) => {
+    const auth = authOf(req);
+    await deps.core.revokeAllTokens(auth.userId, 'logout-all');
+    // (Other sessions end at their next request: their generation no longer matches.)
+    if (auth.via === 'session') await endSession(req);
+    res.status(204).end();
+  });
   return router;
 }
 

@@ -122,7 +122,7 @@ function sameSecret(a: string, b: string): boolean {
  */
 export async function startSession(
   req: Request,
-  user: Pick<User, 'id' | 'passwordHash'>,
+  user: Pick<User, 'id' | 'passwordHash' | 'tokenGeneration'>,
   csrf: Csrf,
 ): Promise<string> {
   await new Promise<void>((resolve, reject) =>
