@@ -26,7 +26,7 @@ runMain(async () => {
     DATABASE_URL: url(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
     REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     ...redisConfigShape,
-    /** Set when a TLS-terminating proxy is in front (then also SESSION_COOKIE_SECURE=true). */
+    /** Set when a TLS-terminating proxy is in front (production cookies are Secure by default). */
     TRUST_PROXY: trustProxy(),
   });
   assertProductionSecrets(config);

@@ -6,7 +6,7 @@ import { csrfSync } from 'csrf-sync';
 import type { Redis } from 'ioredis';
 import { AppError, redisUnavailable } from '@roadmap/kit';
 import type { User } from '@roadmap/data-sql';
-import type { AuthConfig } from '../config';
+import { sessionCookieSecure, type AuthConfig } from '../config';
 import { openSession } from '../session-rules';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -60,7 +60,7 @@ function createExpressSession(config: AuthConfig, redis: Redis, secret: string):
       sameSite: 'lax',
       // Behind a TLS-terminating proxy Express only knows the request was HTTPS when
       // `trust proxy` is set (kit's createHttpApp({ trustProxy })).
-      secure: config.SESSION_COOKIE_SECURE,
+      secure: sessionCookieSecure(config),
       maxAge: config.SESSION_TTL_SECONDS * 1000,
       path: '/',
     },
