@@ -30,7 +30,7 @@ const SCOPE = /^[a-z0-9][a-z0-9-]*(,\s?[a-z0-9][a-z0-9-]*)*$/;
 const WARN_LENGTH = 100;
 
 /** Returns { errors: string[], warnings: string[] } for one commit subject. */
-function checkSubject(subject) {
+function checkSubject(subject, { hook = false } = {}) {
   const errors = [];
   const warnings = [];
   // What git itself writes for merges and reverts is accepted as it is.
@@ -38,6 +38,15 @@ function checkSubject(subject) {
     return { errors, warnings };
   if (/^Revert ".+"$/.test(subject)) return { errors, warnings };
   if (/^(fixup|squash|amend)! /.test(subject)) {
+    // Why the hook lets them in: `git commit --fixup` during review is the workflow
+    // CONTRIBUTING describes; what must not happen is merging them, which the range check
+    // (CI, on the pull request) refuses.
+    if (hook) {
+      warnings.push(
+        'a fixup!/squash! commit: fine during review; squash it before merging (git rebase -i --autosquash origin/main).',
+      );
+      return { errors, warnings };
+    }
     errors.push(
       'a fixup!/squash! commit: squash it into its target before merging (git rebase -i --autosquash).',
     );
@@ -136,13 +145,20 @@ function main(argv) {
   for (const commit of commits) {
     if (commit.parents.length > 1) continue; // merge commits are written by the tool, not by us
     checked++;
-    const { errors, warnings } = checkSubject(commit.subject);
+    const { errors, warnings } = checkSubject(commit.subject, { hook: fileIndex !== -1 });
     const label = `${commit.hash.slice(0, 7)} ${JSON.stringify(commit.subject)}`;
     if (errors.length > 0) {
       failed++;
       console.error(`✗ ${label}\n${errors.map((e) => `    ${e}`).join('\n')}`);
     }
     for (const warning of warnings) console.warn(`! ${commit.hash.slice(0, 7)} ${warning}`);
+  }
+  if (failed > 0 && fileIndex !== -1) {
+    // The hook runs before the commit exists: there is nothing to rebase yet.
+    console.error(
+      '\nNothing was committed: fix the subject and commit again (git commit -e -F .git/COMMIT_EDITMSG reopens your message). See CONTRIBUTING.md.',
+    );
+    return 1;
   }
   if (failed > 0) {
     console.error(

@@ -109,6 +109,16 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
+/** The PGlite fallback is only for an unset DATABASE_URL: a URL the user set is a choice. */
+const withoutIt = (result: ProbeResult) => {
+  if (result.service.name !== 'postgres') return WITHOUT[result.service.name];
+  // 3D000: the server answers, only the database is missing; it is created just below.
+  if (result.detail === '3D000') return 'the server answers; the database is created below';
+  return process.env.DATABASE_URL
+    ? 'nothing starts: DATABASE_URL is set, so there is no fallback (fix it or unset it)'
+    : WITHOUT.postgres;
+};
+
 function printServices(results: ProbeResult[]): void {
   const rows = [['SERVICE', 'URL', 'STATUS', 'WITHOUT IT']];
   for (const r of results) {
@@ -116,7 +126,7 @@ function printServices(results: ProbeResult[]): void {
       r.service.label,
       redactUrl(r.url),
       r.ok ? `up (${r.detail})` : `DOWN (${r.detail})`,
-      r.ok ? '' : WITHOUT[r.service.name],
+      r.ok ? '' : withoutIt(r),
     ]);
   }
   console.log(`\n${table(rows)}\n`);
@@ -243,7 +253,14 @@ async function main(): Promise<void> {
         i === 0 ? (s.ok ? 'ready' : 'FAILED to start') : '',
       ]);
   }
-  console.log(`\n${table(rows)}\n\nAll started. Ctrl-C stops everything gracefully.`);
+  const failedToStart = healthy.filter((s) => !s.ok).map((s) => s.spec.title);
+  console.log(
+    `\n${table(rows)}\n\n${
+      failedToStart.length === 0
+        ? 'All started.'
+        : `Not everything started: ${failedToStart.join(', ')} failed (see its lines above).`
+    } Ctrl-C stops everything gracefully.`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -261,6 +278,14 @@ async function main(): Promise<void> {
   const codes = await Promise.all(started.map((s) => exitCode(s.child)));
   for (const close of closers) await close().catch(() => undefined);
   const failed = healthy.some((s) => !s.ok) || (!stopping && codes.some((c) => c !== 0));
+  // pnpm prints "ELIFECYCLE Command failed" after any Ctrl-C, however cleanly the script
+  // ended (pnpm's own behaviour); this line is the truth about the apps.
+  if (stopping)
+    console.log(
+      codes.every((c) => c === 0)
+        ? 'Every app stopped cleanly.'
+        : `Stopped; exit codes: ${started.map((s, i) => `${s.spec.pkg} ${codes[i]}`).join(', ')}.`,
+    );
   process.exit(failed ? 1 : 0);
 }
 

@@ -3,11 +3,6 @@ import { ConfigError, loadConfig, type Config } from '@roadmap/kit';
 import { DEFAULT_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from './password-rules';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .transform((value) => value === 'true' || value === '1')
-    .default(fallback);
 
 /**
  * Every variable this package reads. Apps merge it into their own shape:
@@ -30,6 +25,12 @@ export const authConfigShape = {
    * Longer than JWT_ACCESS_TTL_SECONDS because RealWorld front ends have no refresh flow.
    */
   CONDUIT_TOKEN_TTL_SECONDS: seconds(24 * 60 * 60),
+  /**
+   * How long Redis keeps its copy of a user's token generation (PostgreSQL holds the truth).
+   * Revocation is immediate while Redis is up; if Redis missed a revocation (it was down), an
+   * old token can pass for at most this long.
+   */
+  TOKEN_GENERATION_CACHE_SECONDS: seconds(60),
 
   /** Signs the session cookie. Required in production (at least 32 characters). */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -41,8 +42,14 @@ export const authConfigShape = {
   SESSION_TTL_SECONDS: seconds(2 * 60 * 60),
   /** …and absolute lifetime since login, whatever the activity. */
   SESSION_ABSOLUTE_TTL_SECONDS: seconds(24 * 60 * 60),
-  /** `secure` cookies need HTTPS; behind a TLS-terminating proxy also set TRUST_PROXY. */
-  SESSION_COOKIE_SECURE: bool(false),
+  /**
+   * `secure` cookies need HTTPS; behind a TLS-terminating proxy also set TRUST_PROXY.
+   * Unset: on in production, off elsewhere (see sessionCookieSecure()).
+   */
+  SESSION_COOKIE_SECURE: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
   /** Origins allowed to send session-authenticated state changes (comma-separated). */
   APP_ORIGINS: z
     .string()
@@ -93,6 +100,17 @@ export const authConfigShape = {
 };
 
 export type AuthConfig = Config<typeof authConfigShape>;
+
+/**
+ * Whether the session cookie is `Secure`: SESSION_COOKIE_SECURE when set, else production's
+ * default, on. Why a default by environment: a production cookie without `Secure` can leak over
+ * any plain-HTTP request to the domain, and nobody should have to remember to turn it on.
+ */
+export function sessionCookieSecure(
+  config: Pick<AuthConfig, 'SESSION_COOKIE_SECURE' | 'NODE_ENV'>,
+): boolean {
+  return config.SESSION_COOKIE_SECURE ?? config.NODE_ENV === 'production';
+}
 
 /** Reads and checks the auth variables; production refuses to start without its secrets. */
 export function loadAuthConfig(env: Record<string, string | undefined> = process.env): AuthConfig {

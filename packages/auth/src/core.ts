@@ -8,7 +8,8 @@ import { createLoginService, type LoginInput } from './login.service';
 import { createLoginThrottle } from './login-throttle';
 import { createOAuthService } from './oauth.service';
 import { createPasswords, type Passwords } from './passwords';
-import type { Role } from './policy';
+import type { Identity } from './policy';
+import { createTokenGenerations } from './token-generations';
 import { createTokenService, type TokenPair } from './token.service';
 import {
   createTokenSigner,
@@ -38,27 +39,41 @@ export interface AuthCore {
   /** Email + password → user; 401 generic / 429 throttled. */
   login(input: LoginInput): Promise<User>;
   /** A new login's token pair (access JWT + rotating refresh JWT). */
-  issueTokens(user: Pick<User, 'id' | 'role'>): Promise<TokenPair>;
+  issueTokens(user: TokenSubject): Promise<TokenPair>;
   /**
    * An access token alone, no refresh-token family, living CONDUIT_TOKEN_TTL_SECONDS: the
-   * RealWorld `user.token`, for clients without a refresh flow.
+   * RealWorld `user.token`, for clients without a refresh flow. With `notAfter` (the expiry
+   * of the credential the caller presented) it never lives longer than that: a token cannot
+   * be used to mint itself a longer life.
    */
-  issueAccessToken(user: Pick<User, 'id' | 'role'>): { accessToken: string; expiresIn: number };
+  issueAccessToken(
+    user: TokenSubject,
+    options?: { notAfter?: Date },
+  ): { accessToken: string; expiresIn: number };
   refresh(refreshToken: string): Promise<TokenPair & { user: User }>;
   logout(refreshToken: string): Promise<void>;
-  /** Ends every refresh-token family of a user (e.g. after a password change). Returns how many. */
-  revokeAllRefreshTokens(userId: number): Promise<number>;
-  /** Throws a 401 AppError for anything but a valid access token. */
+  /**
+   * Refuses every token issued to the user so far — each access token (the token generation
+   * moves on) and each refresh-token family — and returns the new generation: "log out
+   * everywhere", and what a password change does.
+   */
+  revokeAllTokens(userId: number, reason: 'logout-all' | 'password-changed'): Promise<number>;
+  /** Throws a 401 AppError for anything but a valid access token (signature and claims only). */
   verifyAccessToken(token: string): AccessClaims;
   /**
-   * The actor a bearer token (the JWT alone, no scheme) stands for; throws a 401 AppError for
-   * anything else. What a GraphQL context, a WebSocket handshake or a consumer calls.
+   * The actor a bearer token (the JWT alone, no scheme) stands for, once its signature, its
+   * claims and its generation (not revoked since it was issued) are checked; throws a 401
+   * AppError for anything else. What a REST request, a GraphQL context, a WebSocket handshake
+   * or a consumer calls.
    */
-  actorFromToken(token: string): { userId: number; role: Role };
+  actorFromToken(token: string): Promise<Identity & { expiresAt: Date }>;
   admin: ReturnType<typeof createAdminService>;
   oauth: ReturnType<typeof createOAuthService>;
   jwks(): { keys: Record<string, string>[] };
 }
+
+/** What an access token is signed for: the user, their role and their token generation. */
+export type TokenSubject = Pick<User, 'id' | 'role' | 'tokenGeneration'>;
 
 /** `Token <jwt>` (the RealWorld scheme) or `Bearer <jwt>` (RFC 6750); scheme case-insensitive. */
 const AUTHORIZATION = /^(?:Token|Bearer) +([^\s]+) *$/i;
@@ -81,6 +96,12 @@ export function createAuthCore({ pool, redis, config }: AuthDeps): AuthCore {
     throttle: createLoginThrottle(redis, config),
   });
   const tokens = createTokenService({ pool, signer });
+  const generations = createTokenGenerations({
+    pool,
+    redis,
+    cacheSeconds: config.TOKEN_GENERATION_CACHE_SECONDS,
+  });
+  const admin = createAdminService({ pool });
 
   return {
     config,
@@ -88,22 +109,43 @@ export function createAuthCore({ pool, redis, config }: AuthDeps): AuthCore {
     signer,
     login: logins.login,
     issueTokens: tokens.issueTokens,
-    issueAccessToken: (user) => {
-      const access = signer.signAccess(user, config.CONDUIT_TOKEN_TTL_SECONDS);
-      return { accessToken: access.token, expiresIn: config.CONDUIT_TOKEN_TTL_SECONDS };
+    issueAccessToken: (user, options = {}) => {
+      let ttl = config.CONDUIT_TOKEN_TTL_SECONDS;
+      if (options.notAfter)
+        ttl = Math.min(ttl, Math.floor((options.notAfter.getTime() - Date.now()) / 1000));
+      if (ttl < 1) throw invalidToken('the presented credential has expired');
+      const access = signer.signAccess(user, ttl);
+      return { accessToken: access.token, expiresIn: ttl };
     },
     refresh: tokens.refresh,
     logout: tokens.logout,
-    revokeAllRefreshTokens: (userId) =>
-      revokeUserRefreshTokenFamilies(pool, userId, 'password-changed'),
+    revokeAllTokens: async (userId, reason) => {
+      // Generation first: from this moment no access token issued before is accepted.
+      const generation = await generations.bump(userId);
+      if (generation === null) throw invalidToken('user no longer exists');
+      await revokeUserRefreshTokenFamilies(pool, userId, reason);
+      return generation;
+    },
     verifyAccessToken: (token) => signer.verifyAccess(token),
-    actorFromToken: (token) => {
+    actorFromToken: async (token) => {
       const claims = signer.verifyAccess(token);
       const userId = Number(claims.userId);
       if (!Number.isSafeInteger(userId) || userId <= 0) throw invalidToken('sub is not a user id');
-      return { userId, role: claims.role };
+      const current = await generations.current(userId);
+      if (current === null) throw invalidToken('user no longer exists');
+      if (claims.generation !== current)
+        throw invalidToken(`revoked: token generation ${claims.generation}, current ${current}`);
+      return { userId, role: claims.role, expiresAt: claims.expiresAt };
     },
-    admin: createAdminService({ pool }),
+    admin: {
+      ...admin,
+      // A role change moves the generation in SQL (setUserRole); the cached copy follows.
+      setRole: async (...args) => {
+        const user = await admin.setRole(...args);
+        await generations.remember(user.id, user.tokenGeneration);
+        return user;
+      },
+    },
     oauth: createOAuthService({ pool }),
     jwks: () => signer.jwks(),
   };

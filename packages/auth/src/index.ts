@@ -4,6 +4,7 @@ export { createAuthCore, tokenFromAuthorization, type AuthCore, type AuthDeps } 
 export {
   authConfigShape,
   loadAuthConfig,
+  sessionCookieSecure,
   assertProductionSecrets,
   oauthSettings,
   type AuthConfig,

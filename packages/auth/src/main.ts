@@ -1,6 +1,14 @@
-import { Redis } from 'ioredis';
-import { loadConfig, logger, port, runMain, trustProxy, url } from '@roadmap/kit';
-import { startHttpServer } from '@roadmap/kit/express';
+import {
+  connectRedis,
+  loadConfig,
+  logger,
+  port,
+  redisConfigShape,
+  runMain,
+  trustProxy,
+  url,
+} from '@roadmap/kit';
+import { httpTimeouts, startHttpServer } from '@roadmap/kit/express';
 import {
   createPool,
   DEFAULT_DATABASE_URL,
@@ -17,7 +25,8 @@ runMain(async () => {
     PORT: port(3006),
     DATABASE_URL: url(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
     REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
-    /** Set when a TLS-terminating proxy is in front (then also SESSION_COOKIE_SECURE=true). */
+    ...redisConfigShape,
+    /** Set when a TLS-terminating proxy is in front (production cookies are Secure by default). */
     TRUST_PROXY: trustProxy(),
   });
   assertProductionSecrets(config);
@@ -25,7 +34,11 @@ runMain(async () => {
   // The one start-up policy (data-sql): development migrates, production refuses pending ones.
   await prepareDatabase(config.DATABASE_URL, config.NODE_ENV);
   const pool = createPool(config.DATABASE_URL);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const redis = await connectRedis(config.REDIS_URL, {
+    name: 'auth',
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
+  });
   const { app, health, auth } = buildAuthApp({
     pool,
     redis,
@@ -57,6 +70,7 @@ runMain(async () => {
     port: config.PORT,
     name: 'auth',
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    timeouts: httpTimeouts(config),
     closers: [
       { name: 'auth', close: () => auth.close() },
       { name: 'redis', close: async () => void (await redis.quit()) },

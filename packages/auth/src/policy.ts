@@ -32,6 +32,11 @@ export type Permission = (typeof PERMISSIONS)[number];
 export interface Identity {
   userId: number;
   role: Role;
+  /**
+   * When the credential that proved this identity expires (a token's `exp`, a session's
+   * absolute end), when known: a token issued for this caller never outlives it.
+   */
+  expiresAt?: Date;
 }
 /** Who is asking: null for an anonymous request. */
 export type Actor = Identity | null;

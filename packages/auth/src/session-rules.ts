@@ -13,6 +13,8 @@ export interface SessionRecord {
   authenticatedAt?: number;
   /** credentialStamp() of the password hash at login: a password change ends the session. */
   credentialStamp?: string;
+  /** The user's token generation at login: "log out everywhere" ends the session too. */
+  tokenGeneration?: number;
 }
 
 /**
@@ -28,8 +30,16 @@ export function credentialStamp(user: Pick<User, 'passwordHash'>): string {
 }
 
 /** What a new login writes into its session. */
-export function openSession(user: Pick<User, 'id' | 'passwordHash'>, now = Date.now()) {
-  return { userId: user.id, authenticatedAt: now, credentialStamp: credentialStamp(user) };
+export function openSession(
+  user: Pick<User, 'id' | 'passwordHash' | 'tokenGeneration'>,
+  now = Date.now(),
+) {
+  return {
+    userId: user.id,
+    authenticatedAt: now,
+    credentialStamp: credentialStamp(user),
+    tokenGeneration: user.tokenGeneration,
+  };
 }
 
 /** True when the login is older than SESSION_ABSOLUTE_TTL_SECONDS (or has no login time). */
@@ -51,7 +61,12 @@ export function sessionExpired(
  */
 export function sessionMatchesUser(
   record: SessionRecord,
-  user: Pick<User, 'passwordHash'> | null,
+  user: Pick<User, 'passwordHash' | 'tokenGeneration'> | null,
 ): boolean {
-  return user !== null && record.credentialStamp === credentialStamp(user);
+  return (
+    user !== null &&
+    record.credentialStamp === credentialStamp(user) &&
+    // Sessions opened before token generations existed carry none; they keep the old rule.
+    (record.tokenGeneration === undefined || record.tokenGeneration === user.tokenGeneration)
+  );
 }

@@ -27,7 +27,10 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest('hex
 export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner }) {
   const { pool, signer } = deps;
 
-  function pair(user: Pick<User, 'id' | 'role'>, refreshToken: string): TokenPair {
+  function pair(
+    user: Pick<User, 'id' | 'role' | 'tokenGeneration'>,
+    refreshToken: string,
+  ): TokenPair {
     const access = signer.signAccess(user);
     return {
       accessToken: access.token,
@@ -48,7 +51,9 @@ export function createTokenService(deps: { pool: pg.Pool; signer: TokenSigner })
   }
 
   /** A fresh login: a new family with its first refresh token, plus an access token. */
-  async function issueTokens(user: Pick<User, 'id' | 'role'>): Promise<TokenPair> {
+  async function issueTokens(
+    user: Pick<User, 'id' | 'role' | 'tokenGeneration'>,
+  ): Promise<TokenPair> {
     const refreshToken = await withTransaction(pool, async (client) =>
       mintRefresh(client, user, await createRefreshTokenFamily(client, user.id)),
     );

@@ -23,6 +23,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export interface AccessClaims {
   userId: string;
   role: Role;
+  /** The user's token generation at signing time (`gen`); 0 for tokens that predate it. */
+  generation: number;
   tokenId: string;
   expiresAt: Date;
 }
@@ -37,7 +39,7 @@ export interface RefreshClaims {
 export interface TokenSigner {
   /** `ttlSeconds` defaults to JWT_ACCESS_TTL_SECONDS; at most the longest access lifetime. */
   signAccess(
-    user: { id: string | number; role: Role },
+    user: { id: string | number; role: Role; tokenGeneration?: number },
     ttlSeconds?: number,
   ): { token: string; claims: AccessClaims };
   signRefresh(
@@ -163,13 +165,17 @@ export function createTokenSigner(
 
   return {
     signAccess(user, ttlSeconds) {
+      const generation = user.tokenGeneration ?? 0;
       const { token, tokenId, expiresAt } = sign(
         'access',
         String(user.id),
-        { role: user.role },
+        { role: user.role, gen: generation },
         ttlSeconds,
       );
-      return { token, claims: { userId: String(user.id), role: user.role, tokenId, expiresAt } };
+      return {
+        token,
+        claims: { userId: String(user.id), role: user.role, generation, tokenId, expiresAt },
+      };
     },
     signRefresh(user, familyId) {
       const { token, tokenId, expiresAt } = sign('refresh', String(user.id), { fam: familyId });
@@ -179,9 +185,13 @@ export function createTokenSigner(
       const payload = verify('access', token);
       const role: unknown = payload.role;
       if (!isRole(role)) throw invalidToken('role claim missing');
+      const generation: unknown = payload.gen ?? 0;
+      if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0)
+        throw invalidToken('gen claim malformed');
       return {
         userId: payload.sub,
         role,
+        generation,
         tokenId: payload.jti,
         expiresAt: new Date(payload.exp * 1000),
       };

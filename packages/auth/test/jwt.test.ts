@@ -57,7 +57,9 @@ describe('access tokens', () => {
   test('when a valid token comes with the RealWorld "Token" scheme or "Bearer", then the request is authenticated', async () => {
     for (const scheme of ['Token', 'Bearer', 'bearer']) {
       const res = await probe(`${scheme} ${tokens.accessToken}`).expect(200);
-      expect(res.body).toEqual({ auth: { userId: user.id, role: 'user', via: 'token' } });
+      expect(res.body).toEqual({
+        auth: { userId: user.id, role: 'user', via: 'token', expiresAt: expect.any(String) },
+      });
     }
   });
 
@@ -65,7 +67,12 @@ describe('access tokens', () => {
     const res = await probe(
       `Token ${forge(header(), claims({ role: 'editor' }), keys.privateKey)}`,
     ).expect(200);
-    expect(res.body.auth).toEqual({ userId: user.id, role: 'editor', via: 'token' });
+    expect(res.body.auth).toEqual({
+      userId: user.id,
+      role: 'editor',
+      via: 'token',
+      expiresAt: expect.any(String),
+    });
   });
 
   test('when no credentials are sent, then 401 says the token is missing', async () => {

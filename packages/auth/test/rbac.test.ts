@@ -62,8 +62,11 @@ describe('admin endpoints', () => {
   });
   afterAll(() => t.close());
 
-  const tokenOf = async (user: { id: number; role: 'user' | 'editor' | 'admin' }) =>
-    `Token ${(await t.auth.issueTokens(user)).accessToken}`;
+  const tokenOf = async (user: {
+    id: number;
+    role: 'user' | 'editor' | 'admin';
+    tokenGeneration: number;
+  }) => `Token ${(await t.auth.issueTokens(user)).accessToken}`;
 
   test('when anyone but an admin lists users, then 401 (anonymous) or 403 (user, editor); an admin gets the list', async () => {
     const anon = await request(t.app).get('/api/admin/users').expect(401);
@@ -165,8 +168,8 @@ describe('the last admin', () => {
   afterAll(() => t.close());
 
   /** An access token minted with role admin (what the actor held when it was issued). */
-  const adminToken = async (user: { id: number }) =>
-    `Token ${(await t.auth.issueTokens({ id: user.id, role: 'admin' })).accessToken}`;
+  const adminToken = async (user: { id: number; tokenGeneration: number }) =>
+    `Token ${(await t.auth.issueTokens({ ...user, role: 'admin' })).accessToken}`;
   const setRole = (authorization: string, target: { username: string }, role: string) =>
     request(t.app)
       .put(`/api/admin/users/${target.username}/role`)
@@ -191,12 +194,15 @@ describe('the last admin', () => {
     throw new Error(`fewer than ${n} requests ever waited on a lock`);
   }
 
-  const demote = async (by: { id: number }, target: { username: string }) =>
+  const demote = async (
+    by: { id: number; tokenGeneration: number },
+    target: { username: string },
+  ) =>
     request(t.app)
       .put(`/api/admin/users/${target.username}/role`)
       .set(
         'Authorization',
-        `Token ${(await t.auth.issueTokens({ id: by.id, role: 'admin' })).accessToken}`,
+        `Token ${(await t.auth.issueTokens({ ...by, role: 'admin' })).accessToken}`,
       )
       .send({ role: 'user' });
 
@@ -234,22 +240,23 @@ describe('the last admin', () => {
     expect(await adminsAmong(a, b)).toBe(1);
   });
 
-  test('when a demoted admin still holds an access token saying "admin", then the admin endpoints refuse it (403) and the other admins stay', async () => {
+  test('when a demoted admin still holds an access token saying "admin", then the token is refused (its generation is stale) and the other admins stay', async () => {
     const a = await t.createUser({ role: 'admin', label: 'admin' });
     const b = await t.createUser({ role: 'admin', label: 'admin' });
     const c = await t.createUser({ role: 'admin', label: 'admin' });
     const staleB = await adminToken(b);
     expect((await setRole(await adminToken(a), b, 'user')).status).toBe(200);
+    // A role change moves the user's token generation: every token issued before is refused
+    // (401), not only at the admin endpoints (which also re-read the role live: 403).
     const demote = await setRole(staleB, c, 'user');
-    expect(demote.status).toBe(403);
-    expect(demote.body.errors).toEqual({ user: ['forbidden'] });
+    expect(demote.status).toBe(401);
+    expect(demote.body.errors).toEqual({ token: ['is invalid'] });
     const list = await request(t.app).get('/api/admin/users').set('Authorization', staleB);
-    expect(list.status).toBe(403);
-    expect(list.body.errors).toEqual({ user: ['forbidden'] });
+    expect(list.status).toBe(401);
     expect(await adminsAmong(a, b, c)).toBe(2);
   });
 
-  test('when an admin signed in by session is demoted, then their very next admin request is refused (sessions read the role live)', async () => {
+  test('when an admin signed in by session is demoted, then their very next admin request is refused (the session ends with the role change)', async () => {
     const keeper = await t.createUser({ role: 'admin', label: 'admin' });
     const admin = await t.createUser({ role: 'admin', label: 'admin' });
     const login = await request(t.app)
@@ -260,7 +267,8 @@ describe('the last admin', () => {
     const cookie = String(login.headers['set-cookie']).split(';')[0]!;
     await request(t.app).get('/api/admin/users').set('Cookie', cookie).expect(200);
     expect((await demote(keeper, admin)).status).toBe(200);
-    const res = await request(t.app).get('/api/admin/users').set('Cookie', cookie).expect(403);
-    expect(res.body.errors).toEqual({ user: ['forbidden'] });
+    // The session recorded the token generation at login; the role change moved it on.
+    const res = await request(t.app).get('/api/admin/users').set('Cookie', cookie).expect(401);
+    expect(res.body.errors).toEqual({ token: ['is missing'] });
   });
 });

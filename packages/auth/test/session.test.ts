@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { updateUser } from '@roadmap/data-sql';
 import { APP_ORIGIN, createAuthTestApp, type AuthTestApp } from './support/auth-app';
@@ -54,7 +55,12 @@ test('when a user logs in, then a hardened cookie names a session stored in Redi
     csrfToken: s.csrfToken,
   });
   const probe = await request(t.app).get('/api/probe').set('Cookie', s.cookie).expect(200);
-  expect(probe.body.auth).toEqual({ userId: s.user.id, role: 'user', via: 'session' });
+  expect(probe.body.auth).toEqual({
+    userId: s.user.id,
+    role: 'user',
+    via: 'session',
+    expiresAt: expect.any(String),
+  });
 });
 
 test('when a browser that already had a session logs in, then it gets a new session id and the old one is gone (no fixation)', async () => {
@@ -245,5 +251,33 @@ describe('behind a TLS-terminating proxy (SESSION_COOKIE_SECURE=true, trust prox
     // TRUST_PROXY (or over real HTTP) the login "works" but the browser holds no session.
     const http = await login().expect(200);
     expect(http.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+describe('in production, with SESSION_COOKIE_SECURE unset', () => {
+  let prod: AuthTestApp;
+  beforeAll(async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    prod = await createAuthTestApp('session_prod', {
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+    });
+  });
+  afterAll(() => prod.close());
+
+  test('when a user logs in over HTTPS, then the session cookie is Secure by default', async () => {
+    const user = await prod.createUser();
+    const res = await request(prod.app)
+      .post('/auth/session/login')
+      .set('Origin', APP_ORIGIN)
+      .set('X-Forwarded-Proto', 'https')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+    const { attributes } = sessionCookie(res);
+    expect(attributes).toMatch(/; Secure/);
+    expect(attributes).toMatch(/HttpOnly/);
+    expect(attributes).toMatch(/SameSite=Lax/);
   });
 });

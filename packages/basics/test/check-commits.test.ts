@@ -81,6 +81,23 @@ describe('scripts/check-commits.mjs', () => {
     expect((await check('--message-file', file)).code).toBe(1);
   });
 
+  it('when the hook meets a fixup! commit, then it lets it in with a reminder (review may use them); a range check still refuses it', async () => {
+    const file = path.join(repo, 'MSG');
+    await writeFile(file, 'fixup! feat(basics): add the DNS lesson\n');
+    const hook = await check('--message-file', file);
+    expect(hook.code).toBe(0);
+    expect(hook.stderr).toContain('git rebase -i --autosquash origin/main');
+  });
+
+  it('when the hook refuses a message, then it says to fix the message and commit again, not to rebase a commit that does not exist', async () => {
+    const file = path.join(repo, 'MSG');
+    await writeFile(file, 'WIP\n');
+    const { code, stderr } = await check('--message-file', file);
+    expect(code).toBe(1);
+    expect(stderr).toContain('Nothing was committed: fix the subject and commit again');
+    expect(stderr).not.toContain('git rebase -i');
+  });
+
   it('when the range does not exist, then exit 2 with git’s reason', async () => {
     const { code, stderr } = await check('no-such-branch..HEAD');
     expect(code).toBe(2);

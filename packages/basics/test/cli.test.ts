@@ -12,11 +12,22 @@ const tsx = require.resolve('tsx/cli');
 const cli = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
 
 function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCliIn({}, ...args);
+}
+
+/** As pnpm runs it: in `cwd` (the package folder), with INIT_CWD = where the user typed it. */
+function runCliIn(
+  where: { cwd?: string; initCwd?: string },
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  if (where.initCwd === undefined) delete env.INIT_CWD;
+  else env.INIT_CWD = where.initCwd;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [tsx, '--conditions=@roadmap/source', cli, ...args],
-      { timeout: 20_000 },
+      { timeout: 20_000, cwd: where.cwd, env },
       (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },
@@ -122,6 +133,35 @@ describe('the raw-socket CLI', () => {
       /\* TLS handshake done: TLSv1\.3, cipher TLS_\w+, ALPN http\/1\.1; certificate for localhost issued by localhost \(verified\)/,
     );
     expect(stdout).toContain('<   "encrypted": true,\\n');
+  });
+
+  it('when --cacert is a path relative to where the user ran pnpm, then it is found although pnpm runs the script in the package folder', async () => {
+    // `pnpm --filter @roadmap/basics cli -- … --cacert <path>` typed in `dir`'s parent.
+    const { code, stdout, stderr } = await runCliIn(
+      { cwd: path.join(__dirname, '..'), initCwd: path.dirname(dir) },
+      'request',
+      `https://localhost:${httpsPort}/tls`,
+      '--cacert',
+      path.join(path.basename(dir), 'cert.pem'),
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/certificate for localhost issued by localhost \(verified\)/);
+  });
+
+  it('when the --cacert file does not exist, then one clean line names it and the exit code is 2', async () => {
+    const { code, stdout, stderr } = await runCliIn(
+      { cwd: path.join(__dirname, '..'), initCwd: dir },
+      'request',
+      `https://localhost:${httpsPort}/tls`,
+      '--cacert',
+      'missing.pem',
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `error: --cacert: cannot read ${path.join(dir, 'missing.pem')} (no such file)\nRun with --help for usage.\n`,
+    );
   });
 
   it('when https meets the self-signed certificate without --cacert, then it explains how to proceed and exits 1', async () => {

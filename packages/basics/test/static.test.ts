@@ -20,6 +20,16 @@ describe('the lesson page (static files)', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('when a browser asks for /favicon.ico, then it gets the page icon, not a 404', async () => {
+    const res = await request(server).get('/favicon.ico').expect(200);
+    expect(res.headers['content-type']).toBe('image/svg+xml');
+    expect(String(res.body as Buffer)).toBe(
+      readFileSync(path.join(publicDir, 'favicon.svg'), 'utf8'),
+    );
+    const page = await request(server).get('/').expect(200);
+    expect(page.text).toContain('<link rel="icon" href="/favicon.svg"');
+  });
+
   it.each([
     ['/style.css', 'text/css; charset=utf-8', 'style.css'],
     ['/app.js', 'text/javascript; charset=utf-8', 'app.js'],

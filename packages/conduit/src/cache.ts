@@ -1,3 +1,4 @@
+import { DEFAULT_CACHE_KEY_PREFIX } from '@roadmap/data-sql';
 import { logger } from '@roadmap/kit';
 
 /**
@@ -23,7 +24,7 @@ export interface RedisLike {
  * Deletes are the exception worth a louder log: a failed invalidation can serve stale data
  * until the TTL ends, which is why every entry has a TTL at all.
  */
-export function redisCache(redis: RedisLike, prefix = 'conduit:'): Cache {
+export function redisCache(redis: RedisLike, prefix = DEFAULT_CACHE_KEY_PREFIX): Cache {
   return {
     async get(key) {
       try {

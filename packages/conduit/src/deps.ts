@@ -15,9 +15,15 @@ export interface ConduitAuth {
    * The RealWorld `user.token`: an access token alone (no refresh-token family), with the
    * longer lifetime a client without a refresh flow needs (auth's CONDUIT_TOKEN_TTL_SECONDS).
    */
-  issueAccessToken(user: { id: number; role: Role }): { accessToken: string };
-  /** Ends every refresh-token family (login) of a user: called after a password change. */
-  revokeAllRefreshTokens(userId: number): Promise<number>;
+  issueAccessToken(
+    user: { id: number; role: Role; tokenGeneration: number },
+    options?: { notAfter?: Date },
+  ): { accessToken: string };
+  /**
+   * Refuses every token issued to the user so far (access and refresh); returns the new token
+   * generation. Called after a password change.
+   */
+  revokeAllTokens(userId: number, reason: 'password-changed'): Promise<number>;
 }
 
 export interface ConduitDeps {

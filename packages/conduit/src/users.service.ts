@@ -16,8 +16,16 @@ import type { UserView } from './views';
 export function createUsersService(deps: ConduitDeps) {
   const { db, auth, cache } = deps;
 
-  function withToken(user: User): UserView {
-    const { accessToken } = auth.issueAccessToken({ id: user.id, role: user.role });
+  /**
+   * The view with a token. `notAfter` is the expiry of the credential the caller presented:
+   * a token handed back to a signed-in caller never outlives it, so a stolen token cannot
+   * renew itself for ever.
+   */
+  function withToken(user: User, notAfter?: Date): UserView {
+    const { accessToken } = auth.issueAccessToken(
+      { id: user.id, role: user.role, tokenGeneration: user.tokenGeneration },
+      { notAfter },
+    );
     return toUserView(user, accessToken);
   }
 
@@ -60,11 +68,12 @@ export function createUsersService(deps: ConduitDeps) {
   }
 
   /**
-   * GET /user, with a freshly issued token. Why fresh: a front end that calls this on every
-   * page load keeps its token alive while it is used (signing costs no database write).
+   * GET /user, with a token that expires with the presented one (RealWorld front ends store
+   * `user.token` from this answer on every page load). Why not a fresh 24 hours: then any
+   * token, stolen ones included, could keep itself alive for ever by calling this route.
    */
   async function current(actor: Actor): Promise<UserView> {
-    return withToken(await load(actor));
+    return withToken(await load(actor), actor?.expiresAt);
   }
 
   /** PUT /user: only the fields sent change; `bio: ""` or `null` clears the bio. */
@@ -81,14 +90,16 @@ export function createUsersService(deps: ConduitDeps) {
       passwordHash,
     });
     if (!user) throw AppError.unauthorized('token', 'is invalid');
-    // Why: a new password is how a user locks out whoever learned the old one, so every login
-    // made with it (refresh-token family) ends too. Access tokens already out expire on their own.
-    if (passwordHash !== undefined) await auth.revokeAllRefreshTokens(id);
+    // Why: a new password is how a user locks out whoever learned the old one, so every token
+    // issued with it ends too: access tokens (the generation moves on) and refresh tokens. The
+    // caller gets a token of the new generation, expiring with the one it presented.
+    if (passwordHash !== undefined)
+      user.tokenGeneration = await auth.revokeAllTokens(id, 'password-changed');
     // Why: cached articles embed their author's username, bio and image.
     if (patch.username !== undefined || patch.bio !== undefined || patch.image !== undefined) {
       await cache.del(...(await listSlugsByAuthor(db, id)).map(cacheKeys.article));
     }
-    return withToken(user);
+    return withToken(user, actor?.expiresAt);
   }
 
   return { register, login, current, update };

@@ -18,7 +18,12 @@ export {
   type ResolvedDatabase,
   type ResolveOptions,
 } from './db/resolve-database';
-export { DEFAULT_DATABASE_URL, dataSqlEnvShape, loadDataSqlConfig } from './config';
+export {
+  DEFAULT_CACHE_KEY_PREFIX,
+  DEFAULT_DATABASE_URL,
+  dataSqlEnvShape,
+  loadDataSqlConfig,
+} from './config';
 export { migrate, MIGRATIONS_DIR, type MigrateOptions, type AppliedMigration } from './db/migrate';
 
 export {
@@ -30,6 +35,8 @@ export {
   listUsers,
   setUserRole,
   countUsersWithRole,
+  findTokenGeneration,
+  bumpTokenGeneration,
   ROLES,
   type Role,
   type User,
@@ -106,3 +113,4 @@ export {
   type RefreshToken,
 } from './identities/identities.repository';
 export { pendingMigrations, migrationNames, assertMigrated } from './db/pending-migrations';
+export { countContent, seedDemoIfEmpty } from './seed/demo';

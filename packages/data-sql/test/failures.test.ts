@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { AppError } from '@roadmap/kit';
 import { createBlackholeProxy } from '@roadmap/kit/testing';
-import { createPool, listTags, mapPgError, query } from '../src';
+import { createPool, listTags, mapPgError, query, resolveDatabase } from '../src';
 import { useMigratedDatabase } from './support/database';
 
 const db = useMigratedDatabase('failures');
@@ -151,5 +151,21 @@ describe('createPool({ preparedStatements: true })', () => {
     } finally {
       await pool.end();
     }
+  });
+});
+
+describe('choosing the database for `pnpm start`', () => {
+  test('when DATABASE_URL points where nothing answers, then one message names the variable and what to do, instead of a raw ECONNREFUSED', async () => {
+    const failure = await resolveDatabase({
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/conduit',
+    }).then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (error: unknown) => error as Error,
+    );
+    expect(failure.message).toBe(
+      'DATABASE_URL points at 127.0.0.1:1, where no PostgreSQL answers (ECONNREFUSED) — start PostgreSQL there, or unset DATABASE_URL to use the local server or the embedded PGlite fallback.',
+    );
   });
 });

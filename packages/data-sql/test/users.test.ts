@@ -1,5 +1,7 @@
 import {
+  bumpTokenGeneration,
   countUsersWithRole,
+  findTokenGeneration,
   findUserByEmail,
   findUserById,
   findUserByUsername,
@@ -179,5 +181,27 @@ describe('listUsers', () => {
     const everyone = await listUsers(db.pool);
     expect(everyone.usersCount).toBeGreaterThanOrEqual(all.usersCount);
     expect(everyone.users.length).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('token generation (the access tokens a user holds are valid while it is unchanged)', () => {
+  test('when a user is new, then its generation is 0; a bump raises it by one and returns it', async () => {
+    const user = await makeUser(db.pool);
+    expect(user.tokenGeneration).toBe(0);
+    expect(await findTokenGeneration(db.pool, user.id)).toBe(0);
+    expect(await bumpTokenGeneration(db.pool, user.id)).toBe(1);
+    expect(await bumpTokenGeneration(db.pool, user.id)).toBe(2);
+    expect((await findUserById(db.pool, user.id))?.tokenGeneration).toBe(2);
+  });
+
+  test('when the role really changes, then the generation moves with it in the same statement; setting the same role does not', async () => {
+    const user = await makeUser(db.pool);
+    expect(await setUserRole(db.pool, user.id, 'editor')).toMatchObject({ tokenGeneration: 1 });
+    expect(await setUserRole(db.pool, user.id, 'editor')).toMatchObject({ tokenGeneration: 1 });
+  });
+
+  test('when the user does not exist, then both answer null', async () => {
+    expect(await findTokenGeneration(db.pool, 2_000_000_000)).toBeNull();
+    expect(await bumpTokenGeneration(db.pool, 2_000_000_000)).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createAuthCore, loadAuthConfig } from '@roadmap/auth';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
 import { AppError, logger as defaultLogger, type Logger } from '@roadmap/kit';
-import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
+import { createHttpApp, finishHttpApp, rateLimit, type HttpApp } from '@roadmap/kit/express';
 import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
@@ -24,7 +24,7 @@ import { defaultGraphqlApiConfig, type GraphqlApiConfig } from './config';
 import { buildContext, type ContextDeps, type GraphQLContext } from './context';
 import { createFormatError, toGraphQLError, unavailableStatus } from './errors';
 import { graphqlHttpErrors } from './http/graphql-errors';
-import { rateLimit } from './http/rate-limit';
+
 import { tokenLimit } from './http/token-limit';
 import { createRedisPubSub } from './pubsub';
 import { createResolvers } from './resolvers';
@@ -153,9 +153,9 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
    * A bad token fails the whole request with 401 before any resolver runs: a client that sent
    * credentials expects to be recognised, not to be served the anonymous view.
    */
-  const actorOf = (authorization: string | undefined) => {
+  const actorOf = async (authorization: string | undefined) => {
     try {
-      return actorFromAuthorization(auth, authorization);
+      return await actorFromAuthorization(auth, authorization);
     } catch (error) {
       throw error instanceof AppError ? toGraphQLError(error) : error;
     }
@@ -165,10 +165,8 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
   app.use(
     '/graphql',
     expressMiddleware(apollo, {
-      context: ({ req }) =>
-        Promise.resolve().then(() =>
-          buildContext(contextDeps, actorOf(req.headers.authorization), req.ip ?? 'unknown'),
-        ),
+      context: async ({ req }) =>
+        buildContext(contextDeps, await actorOf(req.headers.authorization), req.ip ?? 'unknown'),
     }),
   );
   app.use('/graphql', graphqlHttpErrors(config.GRAPHQL_BODY_LIMIT, log));
@@ -188,18 +186,18 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
         validate: (s, document) => validate(s, document, rules),
         // The same token as over HTTP, sent once in connection_init's payload: browsers cannot
         // set headers on a WebSocket. A bad token closes the socket (4403) before any operation.
-        onConnect: ({ connectionParams }) => {
+        onConnect: async ({ connectionParams }) => {
           try {
-            actorFromAuthorization(auth, authorizationOf(connectionParams));
+            await actorFromAuthorization(auth, authorizationOf(connectionParams));
             return true;
           } catch {
             return false;
           }
         },
-        context: ({ connectionParams, extra }) =>
+        context: async ({ connectionParams, extra }) =>
           buildContext(
             contextDeps,
-            actorFromAuthorization(auth, authorizationOf(connectionParams)),
+            await actorFromAuthorization(auth, authorizationOf(connectionParams)),
             extra.request.socket.remoteAddress ?? 'unknown',
           ),
         // The same error shapes over the socket as over HTTP (extensions.code, nothing hidden leaks).

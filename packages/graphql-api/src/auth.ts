@@ -8,11 +8,13 @@ export type TokenVerifier = Pick<AuthCore, 'actorFromToken'>;
  * or token that is present but wrong (a client that sent one expects to be recognised, so it
  * hears about the mistake instead of silently getting the anonymous view).
  */
-export function actorFromAuthorization(
+export async function actorFromAuthorization(
   verifier: TokenVerifier,
   header: string | undefined | null,
-): Actor {
+): Promise<Actor> {
   if (header === undefined || header === null || header === '') return null;
   // `Token <jwt>` (RealWorld) or `Bearer <jwt>` (RFC 6750): the same parsing as the REST API's.
-  return verifier.actorFromToken(tokenFromAuthorization(header));
+  // Why await: the core also checks the token's generation (revocation), cached in Redis.
+  const { userId, role } = await verifier.actorFromToken(tokenFromAuthorization(header));
+  return { userId, role };
 }

@@ -1,6 +1,23 @@
 import { z } from 'zod';
 
 /**
+ * The socket timeouts every server of the project sets on purpose (Node's defaults let a
+ * client hold a connection for a minute sending nothing, or five minutes trickling a request):
+ * each held socket costs memory and a file descriptor, so a few thousand slow clients are a
+ * denial of service. Merged into each app's config; documented in the kit README.
+ */
+export const httpTimeoutsShape = {
+  /** The request line and all headers must arrive within this, from the first byte (or the
+   *  connection, for a socket that sends nothing); else 408 and the socket closes. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** The whole request, body included, must arrive within this (0 turns it off). */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** An idle keep-alive connection is closed after this. Behind a load balancer, make it
+   *  longer than the balancer's own idle timeout, or it may reuse a socket we just closed. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+};
+
+/**
  * Why one typed module: every variable is read and checked once, at start-up, so a typo in
  * `.env` stops the process with one clear line instead of failing later inside a request.
  */
@@ -9,6 +26,7 @@ export const baseEnvShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long graceful shutdown waits for in-flight requests before it cuts them off. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  ...httpTimeoutsShape,
 };
 
 export class ConfigError extends Error {
@@ -51,8 +69,17 @@ function shown(key: string, got: string | undefined): string {
 }
 
 /** A TCP port from the environment, with the app's conventional default. */
-export const port = (defaultPort: number) =>
-  z.coerce.number().int().min(0).max(65_535).default(defaultPort);
+export const port = (defaultPort: number) => {
+  // One message for every way to get it wrong ("abc", 3.5, -1, 70000): zod's own would say
+  // "expected number, received NaN", which is true but not what the reader needs.
+  const error = 'must be a whole number from 0 to 65535';
+  return z.coerce
+    .number({ error })
+    .int({ error })
+    .min(0, { error })
+    .max(65_535, { error })
+    .default(defaultPort);
+};
 
 /** A connection URL with the given schemes, e.g. url(['postgres:', 'postgresql:']). */
 export const url = (protocols: string[], fallback?: string) => {

@@ -10,7 +10,14 @@ export {
   type HttpApp,
   type HttpAppOptions,
 } from './http';
-export { startHttpServer, type RunningServer, type StartOptions } from './server';
+export {
+  startHttpServer,
+  httpTimeouts,
+  type HttpTimeouts,
+  type RunningServer,
+  type StartOptions,
+} from './server';
+export { rateLimit, type RateLimitOptions } from './rate-limit';
 export {
   defineRoute,
   createRouteRegistry,

@@ -1,3 +1,5 @@
+import { logger as defaultLogger, type Logger } from './logger';
+
 /** A dependency the app cannot serve without: checked by /readyz. */
 export interface ReadinessCheck {
   name: string;
@@ -6,7 +8,7 @@ export interface ReadinessCheck {
 
 export interface HealthReport {
   status: 'ok' | 'unavailable' | 'shutting_down';
-  /** 'ok', or why the check failed. */
+  /** 'ok', or why the check failed ('down' only, when details are hidden). */
   checks: Record<string, string>;
 }
 
@@ -20,6 +22,7 @@ export class Health {
   constructor(
     private readonly checks: ReadinessCheck[],
     private readonly timeoutMs = 2_000,
+    private readonly options: { details?: boolean; logger?: Logger } = {},
   ) {}
 
   /** Called by graceful shutdown: from now on /readyz says 503 so load balancers drain us. */
@@ -42,7 +45,11 @@ export class Health {
           );
           return [name, 'ok'] as const;
         } catch (error) {
-          return [name, error instanceof Error ? error.message : String(error)] as const;
+          const reason = error instanceof Error ? error.message : String(error);
+          (this.options.logger ?? defaultLogger).warn({ check: name, reason }, 'not ready');
+          // Why hide the reason in production: "connect ECONNREFUSED 10.0.3.7:5432" tells
+          // anyone who can reach /readyz the network layout; operators have it in the log.
+          return [name, this.options.details === false ? 'down' : reason] as const;
         }
       }),
     );

@@ -18,6 +18,11 @@ export interface HttpAppOptions {
    * and a rate-limited client is refused before we spend time parsing what it sent.
    */
   edge?: RequestHandler[];
+  /**
+   * Whether /readyz says why a check failed (default: everywhere but production, where it
+   * says only "down" and the reason goes to the log).
+   */
+  healthDetails?: boolean;
 }
 
 export interface HttpApp {
@@ -33,7 +38,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const log = options.logger ?? defaultLogger;
-  const health = new Health(options.readiness ?? []);
+  const health = new Health(options.readiness ?? [], undefined, {
+    details: options.healthDetails ?? process.env.NODE_ENV !== 'production',
+    logger: log,
+  });
   const app = express();
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
@@ -76,15 +84,19 @@ function requestIdAndLogging(log: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // One line per request: a refused one (4xx) carries the error code and details the
+      // error handler left in res.locals, instead of a second line of its own.
+      const rejection = res.locals.rejection as { code: string; details: unknown } | undefined;
       const line = {
         requestId,
         method: req.method,
         url: req.originalUrl,
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
+        ...rejection,
       };
       if (res.statusCode >= 500) log.error(line, 'request failed');
-      else log.info(line, 'request');
+      else log.info(line, rejection ? 'request rejected' : 'request');
     });
     requestContext.run({ requestId }, next);
   };
@@ -191,10 +203,7 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
       appError.message,
     );
   } else {
-    log.info(
-      { code: appError.code, status: appError.status, requestId, details: appError.details },
-      'request rejected',
-    );
+    res.locals.rejection = { code: appError.code, details: appError.details };
   }
   if (res.headersSent) {
     // Why: the status line is gone already; the only honest thing left is to cut the stream.

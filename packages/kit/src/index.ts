@@ -6,6 +6,7 @@ export {
   port,
   url,
   trustProxy,
+  httpTimeoutsShape,
   ConfigError,
   type Config,
 } from './config';
@@ -39,3 +40,13 @@ export {
   type ServiceInfo,
   type ProbeResult,
 } from './services';
+export {
+  createRedis,
+  connectRedis,
+  isRedisUnavailable,
+  redisUnavailable,
+  redisConfigShape,
+  deleteKeysByPrefix,
+  type RedisClientOptions,
+} from './redis';
+export { clientKey } from './client-key';

@@ -6,6 +6,9 @@ export interface Closer {
   close: () => Promise<unknown>;
 }
 
+/** 128 + SIGPIPE (13): the status a shell shows for a program stopped by a broken pipe. */
+const EXIT_BROKEN_PIPE = 141;
+
 type ShutdownStep = (reason: string) => Promise<void>;
 
 const steps: ShutdownStep[] = [];
@@ -50,6 +53,16 @@ export function installProcessHandlers(log: Logger = defaultLogger): void {
       },
     );
   };
+  // Why: `program | head -3` closes our stdout after three lines. Node then reports EPIPE as
+  // an 'error' on the stream; unhandled, it became an uncaught exception whose log line
+  // (written to the same closed stdout) failed again, for ever, at 100% CPU. A closed output
+  // means nobody is listening: stop at once, as a program killed by SIGPIPE would.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+      throw error;
+    });
+  }
   process.once('SIGTERM', () => stop('SIGTERM', 0));
   process.once('SIGINT', () => stop('SIGINT', 0));
   // Why exit on these: after an unexpected error the process state is unknown; the safest
@@ -59,6 +72,7 @@ export function installProcessHandlers(log: Logger = defaultLogger): void {
     stop('unhandledRejection', 1);
   });
   process.on('uncaughtException', (error) => {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
     log.fatal({ err: error }, 'uncaught exception');
     stop('uncaughtException', 1);
   });

@@ -24,6 +24,8 @@ export function createLogger(
         options.level ??
         process.env.LOG_LEVEL ??
         (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+      // "level":"info" rather than 30: readable in a terminal, and what basics prints too.
+      formatters: { level: (label) => ({ level: label }) },
       // Every line logged while serving a request carries that request's id.
       mixin: () => {
         const requestId = getRequestId();

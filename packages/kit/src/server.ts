@@ -4,6 +4,32 @@ import type { Express } from 'express';
 import { type Health } from './health';
 import { closeAll, onShutdown, type Closer } from './lifecycle';
 import { logger as defaultLogger, type Logger } from './logger';
+import { StartupError } from './main';
+
+export interface HttpTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+const DEFAULT_TIMEOUTS: HttpTimeouts = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+/** The timeouts from a config that includes httpTimeoutsShape. */
+export function httpTimeouts(config: {
+  HTTP_HEADERS_TIMEOUT_MS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+}): HttpTimeouts {
+  return {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  };
+}
 
 export interface StartOptions {
   app: Express;
@@ -16,6 +42,10 @@ export interface StartOptions {
   /** In-flight requests get this long to finish before their connections are cut. */
   shutdownTimeoutMs?: number;
   logger?: Logger;
+  /** More URLs for the "listening" line (e.g. { docs: '…/docs' }), appended to its own URL. */
+  links?: Record<string, string>;
+  /** Socket timeouts (default: httpTimeoutsShape's defaults). */
+  timeouts?: Partial<HttpTimeouts>;
   /** Register SIGTERM/SIGINT handling (default true; tests that call shutdown() pass false). */
   handleSignals?: boolean;
 }
@@ -31,7 +61,18 @@ export interface RunningServer {
 export async function startHttpServer(options: StartOptions): Promise<RunningServer> {
   const log = options.logger ?? defaultLogger;
   const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
-  const server = http.createServer(options.app);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const server = http.createServer(
+    {
+      // Why: Node checks the headers and request timeouts on this interval (default 30 s),
+      // so a slow client would otherwise keep its socket up to 30 s past its deadline.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(100, timeouts.headersTimeoutMs / 2)),
+    },
+    options.app,
+  );
+  server.headersTimeout = timeouts.headersTimeoutMs;
+  server.requestTimeout = timeouts.requestTimeoutMs;
+  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
   const inFlight = new Set<ServerResponse>();
   server.on('request', (_req, res: ServerResponse) => {
     inFlight.add(res);
@@ -39,15 +80,33 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // The two ways listen() fails at start-up, each told in one line with what to do.
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new StartupError(
+            `${options.name}: port ${options.port} is already in use — stop the process holding it, or set PORT to another port`,
+          ),
+        );
+      else if (error.code === 'EACCES')
+        reject(
+          new StartupError(
+            `${options.name}: not allowed to listen on port ${options.port} — use a port above 1023 (set PORT)`,
+          ),
+        );
+      else reject(error);
+    });
     server.listen(options.port, options.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
-  log.info({ service: options.name, url }, 'listening');
+  const links = Object.fromEntries(
+    Object.entries(options.links ?? {}).map(([name, path]) => [name, `${url}${path}`]),
+  );
+  log.info({ service: options.name, url, ...links }, 'listening');
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown'): Promise<void> => {

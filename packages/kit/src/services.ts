@@ -93,6 +93,11 @@ export function probeServices(names: ServiceName[], env = process.env): Promise<
 /** One line a human can act on: what is down, where we looked, how to start it. */
 export function unreachableMessage(result: ProbeResult): string {
   const where = redactUrl(result.url);
+  // 3D000 invalid_catalog_name: the server answered; only the database is missing.
+  if (result.service.name === 'postgres' && result.detail === '3D000') {
+    const name = decodeURIComponent(new URL(result.url).pathname.slice(1));
+    return `PostgreSQL answers at ${where}, but database "${name}" does not exist — create it and its tables with: pnpm db:migrate`;
+  }
   return `${result.service.label} is not reachable at ${where} (${result.detail}) — start it with: ${result.service.start}  (or set ${result.service.env})`;
 }
 

@@ -135,6 +135,33 @@ describe('health endpoints', () => {
     await request(app).get('/healthz').expect(200, { status: 'ok' });
   });
 
+  it('when details are off (production), then /readyz says only "down" and the reason goes to the log', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    });
+    const { app } = createHttpApp({
+      name: 't',
+      healthDetails: false,
+      logger: createLogger({ level: 'info', destination: sink }),
+      readiness: [
+        { name: 'db', check: async () => 1 },
+        {
+          name: 'postgres',
+          check: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.3.7:5432')),
+        },
+      ],
+    });
+    finishHttpApp(app);
+    const res = await request(app).get('/readyz').expect(503);
+    expect(res.body).toEqual({ status: 'unavailable', checks: { db: 'ok', postgres: 'down' } });
+    expect(res.text).not.toContain('10.0.3.7');
+    expect(lines.join('')).toContain('connect ECONNREFUSED 10.0.3.7:5432');
+  });
+
   it('when shutting down, then /readyz is 503 and other routes answer 503 with connection: close', async () => {
     const { app, health } = createHttpApp({ name: 't' });
     app.get('/work', (_req, res) => {
@@ -173,6 +200,32 @@ describe('request-scoped logging', () => {
       .map((l) => JSON.parse(l) as { msg: string; requestId?: string })
       .find((l) => l.msg === 'deep inside a service');
     expect(deep?.requestId).toBe('req-42');
+  });
+
+  it('when a request is refused (404), then it is logged once, with the error code and a level name', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    });
+    const { app } = createHttpApp({
+      name: 't',
+      logger: createLogger({ level: 'info', destination: sink }),
+    });
+    finishHttpApp(app);
+    await request(app).get('/nope').set('x-request-id', 'req-404').expect(404);
+    const mine = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.requestId === 'req-404');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      level: 'info',
+      status: 404,
+      code: 'route_not_found',
+      url: '/nope',
+    });
   });
 
   it('when an AppError is built with helpers, then status and headers follow the convention', () => {

@@ -11,7 +11,7 @@ const run = promisify(execFile);
 export async function seedBenchData(databaseUrl: string, scale: number): Promise<string> {
   const { stdout } = await run(
     'pnpm',
-    ['--silent', '--filter', '@roadmap/data-sql', 'db:seed', '--scale', String(scale)],
+    ['--silent', '--filter', '@roadmap/data-sql', 'db:seed', '--reset', '--scale', String(scale)],
     {
       env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development' },
       maxBuffer: 10 * 1024 * 1024,

@@ -5,6 +5,7 @@ import type { Logger } from '@roadmap/kit';
 import {
   createHttpApp,
   finishHttpApp,
+  rateLimit,
   type HttpApp,
   type OpenAPIRegistry,
 } from '@roadmap/kit/express';
@@ -15,8 +16,8 @@ import { articlesRoutes } from './articles.routes';
 import { commentsRoutes } from './comments.routes';
 import { defaultRestApiConfig, type RestApiConfig } from './config';
 import { docsRouter } from './docs';
+import { homeRouter } from './home';
 import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
-import { rateLimit } from './http/rate-limit';
 import { malformedUrl } from './http/url-errors';
 import {
   createRegistry,
@@ -46,6 +47,7 @@ export type AppConfig = Pick<
   | 'RATE_LIMIT_WINDOW_SECONDS'
   | 'RATE_LIMIT_EXEMPT'
   | 'CACHE_TTL_SECONDS'
+  | 'CACHE_KEY_PREFIX'
   | 'TRUST_PROXY'
 >;
 
@@ -123,7 +125,7 @@ export function buildApp(deps: AppDeps): RestApp {
   const conduit = createConduit({
     db: pool,
     auth,
-    cache: config.CACHE_TTL_SECONDS > 0 ? redisCache(redis) : noCache,
+    cache: config.CACHE_TTL_SECONDS > 0 ? redisCache(redis, config.CACHE_KEY_PREFIX) : noCache,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
   });
   const registry = createRegistry();
@@ -137,6 +139,7 @@ export function buildApp(deps: AppDeps): RestApp {
   registerOperations(registry);
 
   const document = generateDocument(registry, auth.registry);
+  app.use(homeRouter());
   app.use(docsRouter(document));
   app.use(conduitRouter);
   // Why after ours: auth's router runs its own `authenticate` for every request that enters

@@ -1,5 +1,14 @@
 import { authConfigShape, loadAuthConfig } from '@roadmap/auth';
-import { loadConfig, port, SERVICES, trustProxy, url, type Config } from '@roadmap/kit';
+import { DEFAULT_CACHE_KEY_PREFIX } from '@roadmap/data-sql';
+import {
+  loadConfig,
+  port,
+  redisConfigShape,
+  SERVICES,
+  trustProxy,
+  url,
+  type Config,
+} from '@roadmap/kit';
 import { z } from 'zod';
 
 /** A comma-separated list; `none` is the empty list (an empty value means "unset" in .env files). */
@@ -26,6 +35,7 @@ export const restApiConfigShape = {
   // The same default as `pnpm db:migrate` (data-sql), so migrate-then-start works with no .env.
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/conduit'),
   REDIS_URL: url(['redis:', 'rediss:'], SERVICES.redis.defaultUrl),
+  ...redisConfigShape,
   /** PostgreSQL connections this process may hold. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Largest JSON body; a bigger one is refused with 413 before it is parsed. */
@@ -42,6 +52,13 @@ export const restApiConfigShape = {
   RATE_LIMIT_EXEMPT: list('127.0.0.1,::1,::ffff:127.0.0.1'),
   /** Seconds a cached article or tag list lives; 0 turns the cache off. */
   CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Redis key prefix of that cache; `db:seed` clears it (set the same value for both). */
+  CACHE_KEY_PREFIX: z.string().min(1).default(DEFAULT_CACHE_KEY_PREFIX),
+  /** Development only: an empty database gets a small demo set at start-up (`false` to skip). */
+  DEMO_DATA: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Express "trust proxy" (kit's one parser): set it behind a reverse proxy. */
   TRUST_PROXY: trustProxy(),
 };

@@ -1,14 +1,14 @@
 import { createAuth } from '@roadmap/auth/express';
-import { createPool, prepareDatabase } from '@roadmap/data-sql';
+import { createPool, prepareDatabase, seedDemoIfEmpty } from '@roadmap/data-sql';
 import {
+  connectRedis,
   createLogger,
   runMain,
   StartupError,
   probeService,
   unreachableMessage,
 } from '@roadmap/kit';
-import { startHttpServer } from '@roadmap/kit/express';
-import { Redis } from 'ioredis';
+import { httpTimeouts, startHttpServer } from '@roadmap/kit/express';
 import { buildApp } from './app';
 import { loadRestApiConfig } from './config';
 
@@ -40,22 +40,31 @@ runMain(async () => {
     max: config.DATABASE_POOL_MAX,
     applicationName: 'rest-api',
   });
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  // A first look should have something to look at; never outside development.
+  if (config.NODE_ENV === 'development' && config.DEMO_DATA)
+    await seedDemoIfEmpty(pool, (line) => logger.info(line));
+  const redis = await connectRedis(config.REDIS_URL, {
+    name: 'rest-api',
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
+    logger,
+  });
   const auth = createAuth({ pool, redis, config });
   const { app, health } = buildApp({ pool, redis, auth, config, logger });
 
-  const { url } = await startHttpServer({
+  await startHttpServer({
     app,
     health,
     port: config.PORT,
     name: 'rest-api',
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    timeouts: httpTimeouts(config),
+    links: { docs: '/docs' },
     closers: [
       { name: 'auth', close: () => auth.close() },
       { name: 'redis', close: async () => void (await redis.quit()) },
       { name: 'postgres', close: () => pool.end() },
     ],
   });
-  logger.info({ url, docs: `${url}/docs` }, 'rest-api listening');
 });

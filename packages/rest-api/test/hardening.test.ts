@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { registerUser, useApi } from './helpers';
+import { registerUser, startApi, useApi } from './helpers';
 
 const t = useApi('hardening');
 
@@ -174,6 +174,30 @@ describe('rate limiting (Redis-backed)', () => {
     // The counter lives in Redis under this file's prefix.
     const keys = await limited.cache.redis.keys('*');
     expect(keys.some((key) => key.includes('ratelimit:'))).toBe(true);
+  });
+
+  it('when one IPv6 client rotates through the addresses of its /64, then they all count against one limit', async () => {
+    // Behind a proxy (TRUST_PROXY), so the test can choose the client address.
+    const proxied = await startApi('ratelimit6', {
+      RATE_LIMIT_MAX: 3,
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+      RATE_LIMIT_EXEMPT: [],
+      TRUST_PROXY: true,
+    });
+    try {
+      const from = (ip: string) => proxied.http().get('/api/tags').set('X-Forwarded-For', ip);
+      for (let i = 1; i <= 3; i++) await from(`2001:db8:7:1::${i}`).expect(200);
+      const refused = await from('2001:db8:7:1:ffff:ffff:ffff:ffff').expect(429);
+      expect(refused.body).toMatchObject({
+        errors: { request: [expect.stringContaining('too many requests')] },
+      });
+      // The next /64 is someone else; an IPv4 client on a dual-stack socket is its IPv4 self.
+      await from('2001:db8:7:2::1').expect(200);
+      for (let i = 0; i < 3; i++) await from('203.0.113.9').expect(200);
+      await from('::ffff:203.0.113.9').expect(429);
+    } finally {
+      await proxied.stop();
+    }
   });
 
   it('when the client is exempt (loopback by default), then it is never limited', async () => {

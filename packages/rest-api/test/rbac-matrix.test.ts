@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { authConfigShape, permissionsOf, type Role } from '@roadmap/auth';
 import { createAuth, declaredPolicy, type Auth, type RoutePolicy } from '@roadmap/auth/express';
-import { insertUser } from '@roadmap/data-sql';
+import { findUserById, insertUser } from '@roadmap/data-sql';
 import { loadConfig } from '@roadmap/kit';
 import { type RestApp } from '../src/app';
 import { startApi, type TestApi } from './helpers';
@@ -23,6 +23,7 @@ const INFRASTRUCTURE: Record<string, string> = {
   'GET /healthz': "kit's liveness probe, for the orchestrator",
   'GET /readyz': "kit's readiness probe, for the load balancer",
   'GET /api/openapi.json': 'the public API description',
+  'GET /': 'the index a browser lands on (links to the docs)',
 };
 
 interface RouteLayer {
@@ -69,6 +70,8 @@ let auth: Auth;
 let api: RestApp;
 let routes: FoundRoute[];
 const tokens: Partial<Record<Role | 'otherUser', string>> = {};
+/** The user behind each role's token, to sign a new one after "log out everywhere". */
+const userIds: Partial<Record<Role, number>> = {};
 const ROLE_LIST: Role[] = ['user', 'editor', 'admin'];
 
 beforeAll(async () => {
@@ -107,6 +110,7 @@ beforeAll(async () => {
       role,
     });
     tokens[role] = (await auth.issueTokens(user)).accessToken;
+    userIds[role] = user.id;
   }
   const other = await insertUser(t.db.pool, {
     email: `other-${randomBytes(4).toString('hex')}@example.com`,
@@ -160,6 +164,12 @@ test('when every declared route is called by every role, then the answers match 
       const res =
         route.method === 'get' || route.method === 'head' ? await req : await req.send({});
       (matrix[route.key] ??= {} as Record<Who, number>)[who] = res.status;
+      if (route.key === 'POST /api/auth/logout-all' && who !== 'anonymous') {
+        // It did its job: every token of that user is refused now. Sign in again for the rest.
+        tokens[who] = (
+          await auth.issueTokens((await findUserById(t.db.pool, userIds[who]!))!)
+        ).accessToken;
+      }
       const want = expected(route.policy!, who);
       const errors = (res.body as { errors?: Record<string, string[]> }).errors ?? {};
       const ok =

@@ -114,7 +114,7 @@ describe('the lifetime of user.token', () => {
     expect(claims.exp - claims.iat).toBe(900);
   });
 
-  it('when GET and PUT /api/user return a fresh token, then no refresh-token family is created', async () => {
+  it('when GET and PUT /api/user return a token, then it expires with the presented one and no refresh-token family is created', async () => {
     const before = await familiesOf(alice.username);
     const get = await t.http().get('/api/user').set(alice.auth).expect(200);
     const put = await t
@@ -125,9 +125,9 @@ describe('the lifetime of user.token', () => {
       .expect(200);
     for (const res of [get, put]) {
       const token = (res.body as { user: { token: string } }).user.token;
-      expect(token).not.toBe(alice.token);
-      const claims = claimsOf(token);
-      expect(claims.exp - claims.iat).toBe(86400);
+      // A front end stores this token; it may not live past the one it showed (a stolen token
+      // must not renew itself), so the stored session ends when the first login's token does.
+      expect(claimsOf(token).exp).toBeLessThanOrEqual(claimsOf(alice.token).exp);
     }
     expect(await familiesOf(alice.username)).toBe(before);
   });

@@ -88,6 +88,26 @@ export function tokenRoutes(context: RouteContext, deps: RouteDeps): void {
     errors: [401],
     handle: ({ body }) => deps.core.logout(body.refreshToken),
   });
+
+  // "Log out everywhere": every access token, refresh token and session issued so far stops
+  // working, this request's own credential included. A stolen token stops here too.
+  defineRoute(context, {
+    method: 'post',
+    path: '/api/auth/logout-all',
+    operationId: 'AuthLogoutAll',
+    summary:
+      'Log out everywhere: every access token, refresh token and session issued so far is refused',
+    tag: 'Auth',
+    policy: 'authenticated',
+    success: { status: 204, description: 'Logged out everywhere' },
+    errors: [401, 403],
+    handle: async ({ req }) => {
+      const auth = authOf(req);
+      await deps.core.revokeAllTokens(auth.userId, 'logout-all');
+      // (Other sessions end at their next request: their generation no longer matches.)
+      if (auth.via === 'session') await endSession(req);
+    },
+  });
 }
 
 /** Cookie sessions for browser pages. */

@@ -16,15 +16,14 @@ export function createAuthenticate(deps: {
 }): RequestHandler {
   const { core, pool, sessionMiddleware, csrf } = deps;
 
-  function fromHeader(header: string): AuthContext {
+  async function fromHeader(header: string): Promise<AuthContext> {
     try {
-      return { ...core.actorFromToken(tokenFromAuthorization(header)), via: 'token' };
+      return { ...(await core.actorFromToken(tokenFromAuthorization(header))), via: 'token' };
     } catch (error) {
+      // An outage (PostgreSQL and Redis both gone: 503) is not a bad token; let it through.
+      if (!(error instanceof AppError) || error.status !== 401) throw error;
       // The client hears only "invalid"; the log says why (never the token itself).
-      logger.info(
-        { reason: ((error as Error).cause as Error | undefined)?.message },
-        'access token rejected',
-      );
+      logger.info({ reason: (error.cause as Error | undefined)?.message }, 'access token rejected');
       throw error;
     }
   }
@@ -51,7 +50,13 @@ export function createAuthenticate(deps: {
         return undefined;
       }
     }
-    return { userId: user.id, role: user.role, via: 'session' };
+    return {
+      userId: user.id,
+      role: user.role,
+      via: 'session',
+      // A token minted for a session user (GET /api/user) lives no longer than the session.
+      expiresAt: new Date(data.authenticatedAt! + core.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000),
+    };
   }
 
   /**
@@ -71,17 +76,25 @@ export function createAuthenticate(deps: {
     req.auth = undefined;
     const header = req.get('authorization');
     if (header !== undefined) {
-      try {
-        req.auth = fromHeader(header);
-      } catch (error) {
-        // Why not a 401 here: RealWorld front ends send their stored token on every request and
-        // have no refresh flow, so an expired token must not break public pages. The request
-        // goes on as anonymous; routes that need an identity throw this rejection (401) in
-        // authOf(), and the header tells any client that its token was not accepted.
-        req.authRejection = error as Error;
-        res.setHeader('WWW-Authenticate', 'Token realm="conduit", error="invalid_token"');
-      }
-      next();
+      fromHeader(header).then(
+        (auth) => {
+          req.auth = auth;
+          next();
+        },
+        (error: unknown) => {
+          if (!(error instanceof AppError) || error.status !== 401) {
+            next(error);
+            return;
+          }
+          // Why not a 401 here: RealWorld front ends send their stored token on every request
+          // and have no refresh flow, so an expired token must not break public pages. The
+          // request goes on as anonymous; routes that need an identity throw this rejection
+          // (401) in authOf(), and the header tells any client its token was not accepted.
+          req.authRejection = error;
+          res.setHeader('WWW-Authenticate', 'Token realm="conduit", error="invalid_token"');
+          next();
+        },
+      );
       return;
     }
     sessionMiddleware(req, res, (error?: unknown) => {
@@ -108,7 +121,9 @@ export function createAuthenticate(deps: {
  * null for an anonymous request. Never throws; routePolicy() has already refused what it must.
  */
 export function actorOf(req: Request): Actor {
-  return req.auth ? { userId: req.auth.userId, role: req.auth.role } : null;
+  return req.auth
+    ? { userId: req.auth.userId, role: req.auth.role, expiresAt: req.auth.expiresAt }
+    : null;
 }
 
 /**

@@ -7,6 +7,8 @@ export interface AuthContext {
   role: Role;
   /** How the identity was proven: a JWT in the Authorization header, or the session cookie. */
   via: 'token' | 'session';
+  /** When the credential expires: the token's `exp`, or the session's absolute end. */
+  expiresAt: Date;
 }
 
 declare global {

@@ -4,9 +4,9 @@ import session from 'express-session';
 import { RedisStore } from 'connect-redis';
 import { csrfSync } from 'csrf-sync';
 import type { Redis } from 'ioredis';
-import { AppError } from '@roadmap/kit';
+import { AppError, redisUnavailable } from '@roadmap/kit';
 import type { User } from '@roadmap/data-sql';
-import type { AuthConfig } from '../config';
+import { sessionCookieSecure, type AuthConfig } from '../config';
 import { openSession } from '../session-rules';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,12 +24,24 @@ export const csrfRejected = (reason: string) =>
 /**
  * Cookie sessions stored in Redis. The cookie holds only a signed random id; the data lives
  * server-side, so deleting one Redis key ends a session at once — the property JWTs lack.
+ * The flip side: no Redis, no session. A request that needs its session while Redis does not
+ * answer gets 503 `{"errors":{"session":["is temporarily unavailable"]}}` (Retry-After: 5),
+ * after at most the client's command timeout, never a hang or a 500.
  */
 export function createSessionMiddleware(
   config: AuthConfig,
   redis: Redis,
   secret: string,
 ): RequestHandler {
+  const middleware = createExpressSession(config, redis, secret);
+  return (req, res, next) => {
+    middleware(req, res, (error?: unknown) => {
+      next(error ? redisUnavailable(error, 'session') : undefined);
+    });
+  };
+}
+
+function createExpressSession(config: AuthConfig, redis: Redis, secret: string): RequestHandler {
   return session({
     // Why not the default "connect.sid": it tells an attacker which framework answers.
     name: config.SESSION_COOKIE_NAME,
@@ -48,7 +60,7 @@ export function createSessionMiddleware(
       sameSite: 'lax',
       // Behind a TLS-terminating proxy Express only knows the request was HTTPS when
       // `trust proxy` is set (kit's createHttpApp({ trustProxy })).
-      secure: config.SESSION_COOKIE_SECURE,
+      secure: sessionCookieSecure(config),
       maxAge: config.SESSION_TTL_SECONDS * 1000,
       path: '/',
     },
@@ -110,16 +122,20 @@ function sameSecret(a: string, b: string): boolean {
  */
 export async function startSession(
   req: Request,
-  user: Pick<User, 'id' | 'passwordHash'>,
+  user: Pick<User, 'id' | 'passwordHash' | 'tokenGeneration'>,
   csrf: Csrf,
 ): Promise<string> {
   await new Promise<void>((resolve, reject) =>
-    req.session.regenerate((err) => (err ? reject(err as Error) : resolve())),
+    req.session.regenerate((err) =>
+      err ? reject(redisUnavailable(err as Error, 'session')) : resolve(),
+    ),
   );
   Object.assign(req.session, openSession(user));
   const csrfToken = csrf.token(req, true);
   await new Promise<void>((resolve, reject) =>
-    req.session.save((err) => (err ? reject(err as Error) : resolve())),
+    req.session.save((err) =>
+      err ? reject(redisUnavailable(err as Error, 'session')) : resolve(),
+    ),
   );
   return csrfToken;
 }
@@ -128,6 +144,8 @@ export async function startSession(
 export async function endSession(req: Request): Promise<void> {
   if (!req.session) return;
   await new Promise<void>((resolve, reject) =>
-    req.session.destroy((err) => (err ? reject(err as Error) : resolve())),
+    req.session.destroy((err) =>
+      err ? reject(redisUnavailable(err as Error, 'session')) : resolve(),
+    ),
   );
 }

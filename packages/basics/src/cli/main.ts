@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   inspectName,
@@ -96,7 +98,7 @@ export async function run(
           headers: (values.header ?? []).map(parseHeader),
           ...(values.data !== undefined ? { body: values.data } : {}),
           insecure: values.insecure ?? false,
-          ...(values.cacert ? { caFile: values.cacert } : {}),
+          ...(values.cacert ? { caFile: readableFile('--cacert', values.cacert) } : {}),
           timeoutMs,
           out,
         });
@@ -133,6 +135,33 @@ export async function run(
     }
     throw error;
   }
+}
+
+/**
+ * A path the user typed, made absolute. Why INIT_CWD: `pnpm --filter … cli` runs the script
+ * inside packages/basics, but the user typed the path relative to where they were (pnpm puts
+ * that folder in INIT_CWD), e.g. the repository root for packages/basics/.certs/cert.pem.
+ */
+export function userPath(typed: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.INIT_CWD ?? process.cwd(), typed);
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory',
+};
+
+/** The absolute path of a file the user named, or a UsageError saying why it cannot be read. */
+function readableFile(option: string, typed: string): string {
+  const file = userPath(typed);
+  try {
+    readFileSync(file);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    throw new UsageError(`${option}: cannot read ${file} (${FILE_PROBLEMS[code] ?? code})`);
+  }
+  return file;
 }
 
 async function request(

@@ -70,4 +70,7 @@ export function registerStaticRoutes(router: Router, dir: string = PUBLIC_DIR): 
 
   if (files.has('index.html')) router.on('GET', '/', serve('index.html'));
   for (const name of files.keys()) router.on('GET', `/${name}`, serve(name));
+  // Browsers ask for /favicon.ico on their own (before, or without, reading the <link>);
+  // modern ones accept an SVG there, so no 404 shows up in the console.
+  if (files.has('favicon.svg')) router.on('GET', '/favicon.ico', serve('favicon.svg'));
 }

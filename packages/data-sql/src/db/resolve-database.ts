@@ -58,8 +58,18 @@ export async function resolveDatabase(opts: ResolveOptions = {}): Promise<Resolv
   const explicit = opts.databaseUrl ?? process.env.DATABASE_URL;
   const noop = () => Promise.resolve();
   if (explicit) {
-    await ensureDatabase(explicit);
     const u = new URL(explicit);
+    // Why no fallback here: a URL the user set is a choice; quietly serving an in-memory
+    // database instead would lose their data on exit without them noticing.
+    await ensureDatabase(explicit).catch((error: unknown) => {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'ENOTFOUND')
+        throw new Error(
+          `DATABASE_URL points at ${u.host}, where no PostgreSQL answers (${code}) — start PostgreSQL there, or unset DATABASE_URL to use the local server or the embedded PGlite fallback.`,
+          { cause: error },
+        );
+      throw error;
+    });
     return {
       url: explicit,
       embedded: false,

@@ -12,7 +12,10 @@ import type {
 import { slugify, slugWithSuffix } from '../articles/slug';
 import type { Comment } from '../comments/comments.repository';
 import type { Profile } from '../profiles/profiles.repository';
-import type { NewUser, User } from '../users/users.repository';
+import type { NewUser, User as PgUser } from '../users/users.repository';
+
+/** The PostgreSQL user minus the token generation: the MySQL lesson does no token revocation. */
+export type User = Omit<PgUser, 'tokenGeneration'>;
 import { MYSQL_SCHEMA_DOWN, MYSQL_SCHEMA_UP } from './schema';
 
 export type MysqlDb = mysql.Pool | mysql.PoolConnection;

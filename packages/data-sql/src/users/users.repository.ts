@@ -12,6 +12,8 @@ export interface User {
   bio: string | null;
   image: string | null;
   role: Role;
+  /** Access tokens signed with an older generation are refused (see bumpTokenGeneration). */
+  tokenGeneration: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -43,11 +45,13 @@ interface UserRow {
   bio: string | null;
   image: string | null;
   role: Role;
+  token_generation: number;
   created_at: Date;
   updated_at: Date;
 }
 
-const USER_COLUMNS = 'id, email, username, password_hash, bio, image, role, created_at, updated_at';
+const USER_COLUMNS =
+  'id, email, username, password_hash, bio, image, role, token_generation, created_at, updated_at';
 
 function toUser(row: UserRow): User {
   return {
@@ -58,6 +62,7 @@ function toUser(row: UserRow): User {
     bio: row.bio,
     image: row.image,
     role: row.role,
+    tokenGeneration: row.token_generation,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -169,13 +174,45 @@ export async function listUsers(
   return { users: page.rows.map(toUser), usersCount: count.rows[0]?.n ?? 0 };
 }
 
+/**
+ * A new role also means a new token generation, in the same statement: access tokens carry
+ * the role they were signed with, so every one issued before the change must be refused.
+ */
 export async function setUserRole(db: Db, userId: number, role: Role): Promise<User | null> {
   const { rows } = await query<UserRow>(
     db,
-    `UPDATE users SET role = $2, updated_at = now() WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+    `UPDATE users
+        SET role = $2,
+            token_generation = token_generation + (CASE WHEN role = $2 THEN 0 ELSE 1 END),
+            updated_at = now()
+      WHERE id = $1
+  RETURNING ${USER_COLUMNS}`,
     [userId, role],
   );
   return rows[0] ? toUser(rows[0]) : null;
+}
+
+/** The user's current token generation, or null when there is no such user. */
+export async function findTokenGeneration(db: Db, userId: number): Promise<number | null> {
+  const { rows } = await query<{ token_generation: number }>(
+    db,
+    'SELECT token_generation FROM users WHERE id = $1',
+    [userId],
+  );
+  return rows[0]?.token_generation ?? null;
+}
+
+/**
+ * Refuses every access token issued to the user so far (password change, "log out
+ * everywhere"): the new generation is returned, or null when there is no such user.
+ */
+export async function bumpTokenGeneration(db: Db, userId: number): Promise<number | null> {
+  const { rows } = await query<{ token_generation: number }>(
+    db,
+    'UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation',
+    [userId],
+  );
+  return rows[0]?.token_generation ?? null;
 }
 
 /** E.g. "is this the last admin?" before a demotion (partial index users_role_idx). */

@@ -12,3 +12,4 @@ export { createTestAmqp, type TestAmqp } from './amqp';
 export { describeWithMongo, mongoUrl } from './mongo';
 export { requireServices } from './services';
 export { createBlackholeProxy, type BlackholeProxy } from './proxy';
+export { startTcpProxy, hostAndPort, type TcpProxy } from './tcp-proxy';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis, deleteKeysByPrefix } from '../redis';
 import { probeService, serviceUrl, unreachableMessage } from '../services';
 
 export interface TestRedis {
@@ -15,7 +16,14 @@ export interface TestRedis {
 export async function createTestRedis(name: string): Promise<TestRedis> {
   const url = serviceUrl('redis');
   const prefix = `test:${name.replace(/[^A-Za-z0-9_-]/g, '_')}:${randomBytes(4).toString('hex')}:`;
-  const redis = new Redis(url, { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 1 });
+  // Why a longer command timeout than production's: two CPU cores shared by parallel test
+  // files can stall the event loop past one second, and a timeout here would be a false alarm.
+  const redis = createRedis(url, {
+    name: `test ${name}`,
+    keyPrefix: prefix,
+    lazyConnect: true,
+    commandTimeoutMs: 5_000,
+  });
   try {
     await redis.connect();
   } catch {
@@ -35,17 +43,11 @@ export async function createTestRedis(name: string): Promise<TestRedis> {
 
 export async function deleteByPrefix(url: string, prefix: string): Promise<number> {
   // A separate client without keyPrefix: SCAN patterns are not prefixed by ioredis.
-  const plain = new Redis(url, { maxRetriesPerRequest: 1 });
-  let deleted = 0;
+  const plain = createRedis(url, { lazyConnect: true, commandTimeoutMs: 5_000 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await plain.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await plain.del(...keys);
-    } while (cursor !== '0');
+    await plain.connect();
+    return await deleteKeysByPrefix(plain, prefix);
   } finally {
     plain.disconnect();
   }
-  return deleted;
 }

@@ -102,7 +102,8 @@ export async function startAuth(label: string): Promise<TestAuth> {
   return {
     auth,
     jwksUrl: `${server.url}/.well-known/jwks.json`,
-    tokenFor: (userId) => auth.issueAccessToken({ id: userId, role: 'user' }).accessToken,
+    tokenFor: (userId) =>
+      auth.issueAccessToken({ id: userId, role: 'user', tokenGeneration: 0 }).accessToken,
     close: async () => {
       await server.close();
       await redis.cleanup();

@@ -1,13 +1,16 @@
-import { AppError, logger } from '@roadmap/kit';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
+import { clientKey } from './client-key';
+import { AppError } from './errors';
+import { logger } from './logger';
 
 export interface RateLimitOptions {
+  /** A client from createRedis(): its bounded timeouts are what keep an outage from hanging. */
   redis: Redis;
   /** Requests allowed per client per window. */
   max: number;
   windowSeconds: number;
-  /** Client addresses never limited (default: loopback, so local tests and benchmarks run free). */
+  /** Client addresses never limited (e.g. loopback, so local tests and benchmarks run free). */
   exempt: readonly string[];
   keyPrefix?: string;
 }
@@ -21,17 +24,27 @@ return { count, redis.call('PTTL', KEYS[1]) }
 `;
 
 /**
- * A fixed-window limiter whose counters live in Redis, so every instance behind a load balancer
- * shares them (an in-memory counter would give each instance its own allowance).
+ * The general rate limit, as Express middleware any HTTP app of the project mounts (REST
+ * today, GraphQL next). A fixed window whose counters live in Redis, so every instance behind
+ * a load balancer shares them (in-memory counters would give each instance its own allowance).
+ * Clients are counted by clientKey(): an IPv6 client is its /64, not one of its 2^64 addresses.
  * Answers 429 with Retry-After; sets the IETF draft RateLimit-* headers on every response.
+ *
+ * Fails OPEN: when Redis does not answer (within its command timeout) the request is let
+ * through and a warning logged. A general limit slows abuse; losing it for the length of an
+ * outage is better than refusing every visitor. The login throttle makes the other choice.
+ *
+ * Why hand-written rather than express-rate-limit + rate-limit-redis: the point of this stage
+ * is the twenty lines below (an atomic Lua window); the libraries do the same with more
+ * options (see the README for when to switch).
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
   const exempt = new Set(options.exempt);
   const prefix = options.keyPrefix ?? 'ratelimit:';
   const windowMs = options.windowSeconds * 1000;
   return async (req, res, next) => {
-    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    if (exempt.has(client)) {
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    if (exempt.has(ip)) {
       next();
       return;
     }
@@ -42,11 +55,10 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       [count, ttlMs] = (await options.redis.eval(
         FIXED_WINDOW,
         1,
-        `${prefix}${client}:${window}`,
+        `${prefix}${clientKey(ip)}:${window}`,
         windowMs,
       )) as [number, number];
     } catch (error) {
-      // Why fail open: a Redis outage should slow abuse detection, not take the API down.
       logger.warn({ err: error }, 'rate limiter unavailable; request allowed');
       next();
       return;
