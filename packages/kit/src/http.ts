@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { AppError } from './errors';
 import { Health, type ReadinessCheck } from './health';
 import { logger as defaultLogger, requestContext, type Logger } from './logger';
+import { createMetrics, metricsAllowList, metricsHandler, type Metrics } from './metrics';
 
 export interface HttpAppOptions {
   name: string;
@@ -18,6 +19,10 @@ export interface HttpAppOptions {
    * and a rate-limited client is refused before we spend time parsing what it sent.
    */
   edge?: RequestHandler[];
+  /** The app's metrics registry (default: a new one named after the app); see the kit README. */
+  metrics?: Metrics;
+  /** Who may GET /metrics: addresses, CIDR ranges, `private` or `none` (default METRICS_ALLOW, else `private`). */
+  metricsAllow?: string;
 }
 
 export interface HttpApp {
@@ -31,17 +36,29 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Builds the Express app every service starts from: request ids, request logs, JSON bodies,
  * health endpoints. Mount the routes, then call finishHttpApp(app). Does not listen.
  */
-export function createHttpApp(options: HttpAppOptions): HttpApp {
+export function createHttpApp(options: HttpAppOptions): HttpApp & { metrics: Metrics } {
   const log = options.logger ?? defaultLogger;
   const health = new Health(options.readiness ?? []);
+  const metrics = options.metrics ?? createMetrics({ service: options.name });
   const app = express();
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.locals.logger = log;
   app.locals.health = health;
   app.locals.jsonLimit = options.jsonLimit ?? '100kb';
+  app.locals.metrics = metrics;
 
+  // First, so the duration covers every middleware; /metrics before the shutdown refusal,
+  // so Prometheus can still scrape a draining instance.
+  app.use(metrics.httpMiddleware);
   app.use(requestIdAndLogging(log));
+  app.get(
+    '/metrics',
+    metricsHandler(
+      metrics,
+      metricsAllowList(options.metricsAllow ?? process.env.METRICS_ALLOW ?? 'private'),
+    ),
+  );
   app.use(refuseWhileShuttingDown(health));
 
   app.get('/healthz', (_req, res) => {
@@ -56,7 +73,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   // strict: false — a body of `null` or `"text"` is valid JSON; the route's schema rejects it
   // with a 422 naming what is missing, which says more than "not valid JSON".
   app.use(express.json({ limit: options.jsonLimit ?? '100kb', strict: false }));
-  return { app, health };
+  return { app, health, metrics };
 }
 
 /** Adds the 404 handler and the one error handler. Call after every route is mounted. */

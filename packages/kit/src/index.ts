@@ -22,6 +22,7 @@ export { parseOrThrow, issuesToDetails } from './validation';
 export { Health, withTimeout, type ReadinessCheck, type HealthReport } from './health';
 export {
   onShutdown,
+  afterShutdown,
   shutdownAll,
   installProcessHandlers,
   closeAll,
@@ -39,3 +40,27 @@ export {
   type ServiceInfo,
   type ProbeResult,
 } from './services';
+export {
+  createMetrics,
+  metricsAllowList,
+  metricsHandler,
+  startMetricsServer,
+  UNMATCHED_ROUTE,
+  HTTP_BUCKETS,
+  type Metrics,
+  type MetricsOptions,
+  type EventMetrics,
+  type PoolLike,
+  type RedisStatusLike,
+} from './metrics';
+export {
+  injectTraceHeaders,
+  extractTraceContext,
+  withSpan,
+  publishSpan,
+  consumeSpan,
+  currentTraceIds,
+  SpanKind,
+  type MessageHeaders,
+} from './tracing';
+export { tracingEnabled } from './otel-config';
