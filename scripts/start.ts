@@ -185,15 +185,20 @@ async function main(): Promise<void> {
       continue;
     }
     const entry = spec.pkg === 'kit' ? 'src/example/main.ts' : 'src/main.ts';
-    const child = spawn(tsx, ['--conditions=@roadmap/source', entry], {
-      cwd: path.join(root, 'packages', spec.pkg),
-      env: {
-        ...env,
-        ...Object.fromEntries(Object.entries(plan.extraPorts).map(([k, v]) => [k, String(v)])),
-        PORT: String(port),
+    // --import …/otel: tracing starts before the app when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const child = spawn(
+      tsx,
+      ['--conditions=@roadmap/source', '--import', '@roadmap/kit/otel', entry],
+      {
+        cwd: path.join(root, 'packages', spec.pkg),
+        env: {
+          ...env,
+          ...Object.fromEntries(Object.entries(plan.extraPorts).map(([k, v]) => [k, String(v)])),
+          PORT: String(port),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     prefixed(spec.pkg, child.stdout, process.stdout);
     prefixed(spec.pkg, child.stderr, process.stderr);
     started.push({ ...plan, child });

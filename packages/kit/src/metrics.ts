@@ -47,6 +47,8 @@ export interface Metrics {
   trackPool(name: string, pool: PoolLike): void;
   /** Reports a Redis client as redis_connected{client} (1 when ready). */
   trackRedis(name: string, redis: RedisStatusLike): void;
+  /** Wraps a cache so each get() counts as a hit (a value) or a miss (null). */
+  countCache<C extends { get(key: string): Promise<string | null> }>(name: string, cache: C): C;
   /** A gauge read at scrape time, e.g. a queue's length: nothing to keep in sync. */
   gaugeFrom(name: string, help: string, read: () => number | Promise<number>): void;
   /** Express middleware recording RED metrics per route template (createHttpApp mounts it). */
@@ -189,16 +191,27 @@ export function createMetrics(options: MetricsOptions): Metrics {
     next();
   };
 
+  const cacheRequests = new Counter({
+    name: 'cache_requests_total',
+    help: 'Cache look-ups by result (hit or miss).',
+    labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
     httpMiddleware,
     events,
-    cacheRequests: new Counter({
-      name: 'cache_requests_total',
-      help: 'Cache look-ups by result (hit or miss).',
-      labelNames: ['cache', 'result'] as const,
-      registers: [registry],
-    }),
+    cacheRequests,
+    // Object.create keeps every other method of the cache (own or inherited) as it was.
+    countCache: (name, cache) =>
+      Object.assign(Object.create(cache) as typeof cache, {
+        async get(key: string) {
+          const value = await cache.get(key);
+          cacheRequests.inc({ cache: name, result: value === null ? 'miss' : 'hit' });
+          return value;
+        },
+      }),
     rateLimitRejections: new Counter({
       name: 'rate_limit_rejections_total',
       help: 'Requests refused with 429 by a rate limiter.',

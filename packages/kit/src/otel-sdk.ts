@@ -17,6 +17,9 @@ export function startTracing(): NodeSDK {
         '@opentelemetry/instrumentation-fs': { enabled: false },
         '@opentelemetry/instrumentation-dns': { enabled: false },
         '@opentelemetry/instrumentation-net': { enabled: false },
+        // Express 5 routes through the `router` package; the express instrumentation already
+        // makes one span per middleware, and this one would make each a second time.
+        '@opentelemetry/instrumentation-router': { enabled: false },
         // Probes and scrapes every few seconds are not traffic worth a trace.
         '@opentelemetry/instrumentation-http': {
           ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)\b/.test(req.url ?? ''),

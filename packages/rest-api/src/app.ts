@@ -1,7 +1,7 @@
 import { loadAuthConfig } from '@roadmap/auth';
 import { createAuth, routePolicy } from '@roadmap/auth/express';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
-import type { Logger } from '@roadmap/kit';
+import { createMetrics, type Logger, type Metrics } from '@roadmap/kit';
 import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
 import { Router, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
@@ -33,6 +33,8 @@ export interface AppAuth extends ConduitAuth {
   router: Router;
   /** The OAuth provider `router` serves under /auth/oauth/<provider>, if any (for the document). */
   oauthProvider?: string | null;
+  /** Its hasher; `queued` (createAuth() has it) feeds the password_hash_queue_depth gauge. */
+  passwords: ConduitAuth['passwords'] & { readonly queued?: number };
 }
 
 export type AppConfig = Pick<
@@ -57,6 +59,8 @@ export interface AppDeps {
 }
 
 export interface RestApp extends HttpApp {
+  /** The registry /metrics renders (createHttpApp made it; buildApp added pool, cache, limiter). */
+  metrics: Metrics;
   /** The OpenAPI 3.1 document served at /api/openapi.json. */
   document: OpenApiDocument;
   /** The router holding every Conduit route (the RBAC matrix test walks it). */
@@ -91,8 +95,10 @@ export function buildApp(deps: AppDeps): RestApp {
   const config: AppConfig = { ...defaultRestApiConfig(), ...deps.config };
   const ownAuth = deps.auth ? undefined : createAuth({ pool, redis, config: loadAuthConfig() });
   const auth: AppAuth = deps.auth ?? ownAuth!;
+  const metrics = createMetrics({ service: 'rest-api' });
   const { app, health } = createHttpApp({
     name: 'rest-api',
+    metrics,
     jsonLimit: config.JSON_BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     logger: deps.logger,
@@ -106,6 +112,7 @@ export function buildApp(deps: AppDeps): RestApp {
         max: config.RATE_LIMIT_MAX,
         windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
         exempt: config.RATE_LIMIT_EXEMPT,
+        metrics,
       }),
     ],
     readiness: [
@@ -114,13 +121,25 @@ export function buildApp(deps: AppDeps): RestApp {
     ],
   });
 
+  // What /metrics reports beyond HTTP (see the kit README's metrics section).
+  metrics.trackPool('main', pool);
+  metrics.trackRedis('main', redis);
+  const { passwords } = auth;
+  if (passwords.queued !== undefined)
+    metrics.gaugeFrom(
+      'password_hash_queue_depth',
+      'Password hashes and verifications waiting for a free slot.',
+      () => passwords.queued ?? 0,
+    );
+
   app.use(cacheHeaders);
   app.use(credentialsOnly(auth.authenticate));
 
   const conduit = createConduit({
     db: pool,
     auth,
-    cache: config.CACHE_TTL_SECONDS > 0 ? redisCache(redis) : noCache,
+    cache:
+      config.CACHE_TTL_SECONDS > 0 ? metrics.countCache('conduit', redisCache(redis)) : noCache,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
   });
   const registry = createRegistry();
@@ -146,6 +165,7 @@ export function buildApp(deps: AppDeps): RestApp {
   return {
     app,
     health,
+    metrics,
     document,
     conduitRouter,
     authRouter: auth.router,

@@ -1,4 +1,4 @@
-import { AppError, logger } from '@roadmap/kit';
+import { AppError, logger, type Metrics } from '@roadmap/kit';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 
@@ -10,6 +10,8 @@ export interface RateLimitOptions {
   /** Client addresses never limited (default: loopback, so local tests and benchmarks run free). */
   exempt: readonly string[];
   keyPrefix?: string;
+  /** Counts each 429 in rate_limit_rejections_total{limiter="api"}. */
+  metrics?: Metrics;
 }
 
 // Why a script: INCR and the first EXPIRE must happen together, or a crash between them leaves
@@ -56,6 +58,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     res.setHeader('RateLimit-Remaining', String(Math.max(0, options.max - count)));
     res.setHeader('RateLimit-Reset', String(resetSeconds));
     if (count > options.max) {
+      options.metrics?.rateLimitRejections.inc({ limiter: 'api' });
       next(AppError.tooManyRequests(resetSeconds));
       return;
     }
