@@ -9,6 +9,8 @@ export const baseEnvShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long graceful shutdown waits for in-flight requests before it cuts them off. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** After SIGTERM, serve this long with readiness 503 before closing (behind a load balancer). */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
 };
 
 export class ConfigError extends Error {

@@ -113,6 +113,14 @@ function refuseWhileShuttingDown(health: Health): RequestHandler {
       next();
       return;
     }
+    if (!health.isClosing) {
+      // The drain delay: readiness already says 503 and the load balancer is taking us out;
+      // until it has, we still serve, but each answer closes its connection so the client's
+      // next request opens a new one — which the balancer sends to another instance.
+      res.setHeader('connection', 'close');
+      next();
+      return;
+    }
     // Why: a request arriving on an old keep-alive connection after SIGTERM is told to go
     // elsewhere (and the connection closes) instead of starting work we may have to cut off.
     res.setHeader('connection', 'close');

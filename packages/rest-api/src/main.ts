@@ -51,6 +51,7 @@ runMain(async () => {
     name: 'rest-api',
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
     closers: [
       { name: 'auth', close: () => auth.close() },
       { name: 'redis', close: async () => void (await redis.quit()) },
