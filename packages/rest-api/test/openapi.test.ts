@@ -45,9 +45,10 @@ describe('the OpenAPI document', () => {
   it('when compared with every route of the whole app (auth router included), then each lists exactly the other', () => {
     const app = t.api.app as unknown as { router: Router };
     const { found, problems } = expressRoutes(stackOf(app.router));
-    // Only the operational routes and Swagger UI stay out of the comparison.
+    // Only the operational routes (probes; /metrics, Prometheus text for private addresses)
+    // and Swagger UI stay out of the comparison.
     const outside = (route: string) =>
-      /^[A-Z]+ (\/healthz|\/readyz|\/api\/openapi\.json|\/docs)(\/|$)/.test(route);
+      /^[A-Z]+ (\/healthz|\/readyz|\/metrics|\/api\/openapi\.json|\/docs)(\/|$)/.test(route);
     const served = [...found].filter((route) => !outside(route)).sort();
 
     const documented = Object.entries(t.api.document.paths ?? {})
