@@ -62,11 +62,11 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
       // 1. Readiness turns 503 so a load balancer stops sending traffic; while it notices,
       //    requests are still served (each answer closes its keep-alive connection).
       options.health.markShuttingDown();
+      // 2. Responses still being written close their connection when done.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
       options.health.markClosing();
       const deadline = Date.now() + timeoutMs;
-      // 2. Responses still being written close their connection when done.
-      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       // 3. Stop accepting connections; idle keep-alive sockets are closed now, busy ones
       //    when their response ends.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
