@@ -43,6 +43,7 @@ export {
 export {
   createMetrics,
   metricsAllowList,
+  labelRoute,
   metricsHandler,
   startMetricsServer,
   UNMATCHED_ROUTE,

@@ -186,7 +186,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
       inFlight.dec();
       // 499 (nginx's "client closed request"): the client left before the response ended.
       const status = res.writableFinished ? res.statusCode : 499;
-      stop({ method: req.method, route: template ?? UNMATCHED_ROUTE, status_code: status });
+      const route = template ?? (res.locals.routeTemplate as string | undefined);
+      stop({ method: req.method, route: route ?? UNMATCHED_ROUTE, status_code: status });
     });
     next();
   };
@@ -230,6 +231,17 @@ export function createMetrics(options: MetricsOptions): Metrics {
         },
       });
     },
+  };
+}
+
+/**
+ * Names the route of requests a mounted middleware answers itself (no Express route matches
+ * them, so they would count as `unmatched`): `app.use('/graphql', labelRoute('/graphql'), …)`.
+ */
+export function labelRoute(template: string): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.routeTemplate = template;
+    next();
   };
 }
 

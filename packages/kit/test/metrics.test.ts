@@ -4,7 +4,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { AppError } from '../src/errors';
 import { createHttpApp, finishHttpApp } from '../src/http';
-import { createMetrics, metricsAllowList, startMetricsServer } from '../src/metrics';
+import { createMetrics, labelRoute, metricsAllowList, startMetricsServer } from '../src/metrics';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 /**
@@ -32,6 +32,9 @@ function buildApp(options: { metricsAllow?: string } = {}) {
     throw new AppError({ code: 'gone', status: 404, message: 'is gone', field: 'user' });
   });
   app.use('/api/admin', admin);
+  app.use('/graphql', labelRoute('/graphql'), (_req, res) => {
+    res.json({ data: null });
+  });
   finishHttpApp(app);
   return { app, metrics };
 }
@@ -59,6 +62,20 @@ describe('metrics', () => {
       '{method="GET",route="/api/admin/users/:id",service="metrics-test",status_code="404"} 1',
     );
     expect(text).not.toContain('/users/42');
+  });
+
+  it('when a mounted middleware answers (no Express route), then labelRoute names its series', async () => {
+    const { app } = buildApp();
+    await request(app).post('/graphql').send({ query: '{ a }' }).expect(200);
+    await request(app).get('/graphql/anything/else').expect(200);
+    const { text } = await request(app).get('/metrics').expect(200);
+    const series = samples(text, 'http_request_duration_seconds_count');
+    expect(series).toContain(
+      '{method="POST",route="/graphql",service="metrics-test",status_code="200"} 1',
+    );
+    expect(series).toContain(
+      '{method="GET",route="/graphql",service="metrics-test",status_code="200"} 1',
+    );
   });
 
   it('when paths match no route, then they all collapse into one "unmatched" series', async () => {
