@@ -226,16 +226,21 @@ async function main(): Promise<void> {
             JWKS_URL: env.JWKS_URL ?? `http://127.0.0.1:${restApiPort}/.well-known/jwks.json`,
           }
         : {};
-    const child = spawn(tsx, ['--conditions=@roadmap/source', entry], {
-      cwd: path.join(root, 'packages', spec.pkg),
-      env: {
-        ...env,
-        ...serviceEnv,
-        ...Object.fromEntries(Object.entries(plan.extraPorts).map(([k, v]) => [k, String(v)])),
-        PORT: String(port),
+    // --import …/otel: tracing starts before the app when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const child = spawn(
+      tsx,
+      ['--conditions=@roadmap/source', '--import', '@roadmap/kit/otel', entry],
+      {
+        cwd: path.join(root, 'packages', spec.pkg),
+        env: {
+          ...env,
+          ...serviceEnv,
+          ...Object.fromEntries(Object.entries(plan.extraPorts).map(([k, v]) => [k, String(v)])),
+          PORT: String(port),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     prefixed(spec.pkg, child.stdout, process.stdout);
     prefixed(spec.pkg, child.stderr, process.stderr);
     started.push({ ...plan, child });

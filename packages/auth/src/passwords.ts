@@ -19,6 +19,8 @@ export interface Passwords {
   /** Burns the same time as a real verify, so an unknown email is not faster than a wrong password. */
   verifyDummy(plain: string): Promise<false>;
   readonly params: Argon2Params;
+  /** Hashes and verifies waiting for a slot right now (the password_hash_queue_depth gauge). */
+  readonly queued: number;
 }
 
 /** Beyond this the request is abuse, not a password (Argon2 itself would accept it). */
@@ -34,11 +36,14 @@ export function createPasswords(config: AuthConfig): Passwords {
   // pool threads on a 2-core machine a login storm would still starve the event loop of CPU.
   // Queueing hashes beyond (cores − 1) keeps one core for everything else.
   const limit = config.PASSWORD_HASH_CONCURRENCY || Math.max(1, os.availableParallelism() - 1);
-  const run = semaphore(limit);
+  const { run, waiting } = semaphore(limit);
   let dummy: Promise<string> | undefined;
 
   const passwords: Passwords = {
     params,
+    get queued() {
+      return waiting.length;
+    },
     async hash(plain) {
       if (typeof plain !== 'string' || plain.length < config.PASSWORD_MIN_LENGTH) {
         throw AppError.validation({
@@ -80,7 +85,7 @@ export function createPasswords(config: AuthConfig): Passwords {
 function semaphore(limit: number) {
   let active = 0;
   const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
+  const run = async <T>(task: () => Promise<T>): Promise<T> => {
     if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
     active++;
     try {
@@ -90,4 +95,5 @@ function semaphore(limit: number) {
       waiting.shift()?.();
     }
   };
+  return { run, waiting };
 }

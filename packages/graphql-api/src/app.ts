@@ -12,7 +12,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createAuthCore, loadAuthConfig } from '@roadmap/auth';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
-import { AppError, logger as defaultLogger, type Logger } from '@roadmap/kit';
+import { AppError, labelRoute, logger as defaultLogger, type Logger } from '@roadmap/kit';
 import { createHttpApp, finishHttpApp, rateLimit, type HttpApp } from '@roadmap/kit/express';
 import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -130,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
   });
   await apollo.start();
 
-  const { app, health } = createHttpApp({
+  const { app, health, metrics } = createHttpApp({
     name: 'graphql-api',
     jsonLimit: config.GRAPHQL_BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
@@ -161,7 +161,10 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     }
   };
 
-  app.use('/graphql', tokenLimit(config.GRAPHQL_MAX_TOKENS));
+  metrics.trackPool('main', pool);
+  metrics.trackRedis('main', redis);
+  // Apollo is middleware, not an Express route: name the series for /metrics (kit README).
+  app.use('/graphql', labelRoute('/graphql'), tokenLimit(config.GRAPHQL_MAX_TOKENS));
   app.use(
     '/graphql',
     expressMiddleware(apollo, {

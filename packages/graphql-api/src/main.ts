@@ -47,6 +47,7 @@ runMain(async () => {
     name: 'graphql-api',
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
     closers: [
       { name: 'subscriptions', close: () => closeSubscriptions() },
       { name: 'apollo', close: () => api.close() },

@@ -27,6 +27,8 @@ export const baseEnvShape = {
   /** How long graceful shutdown waits for in-flight requests before it cuts them off. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   ...httpTimeoutsShape,
+  /** After SIGTERM, serve this long with readiness 503 before closing (behind a load balancer). */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
 };
 
 export class ConfigError extends Error {

@@ -18,6 +18,7 @@ export interface HealthReport {
  */
 export class Health {
   private shuttingDown = false;
+  private closing = false;
 
   constructor(
     private readonly checks: ReadinessCheck[],
@@ -32,6 +33,19 @@ export class Health {
 
   get isShuttingDown(): boolean {
     return this.shuttingDown;
+  }
+
+  /**
+   * Called when the drain delay is over and the server stops accepting connections: from now
+   * on a request on an old keep-alive connection is refused (503) instead of served.
+   */
+  markClosing(): void {
+    this.shuttingDown = true;
+    this.closing = true;
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
   }
 
   async readiness(): Promise<HealthReport> {

@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { AppError } from './errors';
 import { Health, type ReadinessCheck } from './health';
 import { logger as defaultLogger, requestContext, type Logger } from './logger';
+import { createMetrics, metricsAllowList, metricsHandler, type Metrics } from './metrics';
 
 export interface HttpAppOptions {
   name: string;
@@ -23,6 +24,10 @@ export interface HttpAppOptions {
    * says only "down" and the reason goes to the log).
    */
   healthDetails?: boolean;
+  /** The app's metrics registry (default: a new one named after the app); see the kit README. */
+  metrics?: Metrics;
+  /** Who may GET /metrics: addresses, CIDR ranges, `private` or `none` (default METRICS_ALLOW, else `private`). */
+  metricsAllow?: string;
 }
 
 export interface HttpApp {
@@ -36,20 +41,32 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Builds the Express app every service starts from: request ids, request logs, JSON bodies,
  * health endpoints. Mount the routes, then call finishHttpApp(app). Does not listen.
  */
-export function createHttpApp(options: HttpAppOptions): HttpApp {
+export function createHttpApp(options: HttpAppOptions): HttpApp & { metrics: Metrics } {
   const log = options.logger ?? defaultLogger;
   const health = new Health(options.readiness ?? [], undefined, {
     details: options.healthDetails ?? process.env.NODE_ENV !== 'production',
     logger: log,
   });
+  const metrics = options.metrics ?? createMetrics({ service: options.name });
   const app = express();
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.locals.logger = log;
   app.locals.health = health;
   app.locals.jsonLimit = options.jsonLimit ?? '100kb';
+  app.locals.metrics = metrics;
 
+  // First, so the duration covers every middleware; /metrics before the shutdown refusal,
+  // so Prometheus can still scrape a draining instance.
+  app.use(metrics.httpMiddleware);
   app.use(requestIdAndLogging(log));
+  app.get(
+    '/metrics',
+    metricsHandler(
+      metrics,
+      metricsAllowList(options.metricsAllow ?? process.env.METRICS_ALLOW ?? 'private'),
+    ),
+  );
   app.use(refuseWhileShuttingDown(health));
 
   app.get('/healthz', (_req, res) => {
@@ -64,7 +81,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   // strict: false — a body of `null` or `"text"` is valid JSON; the route's schema rejects it
   // with a 422 naming what is missing, which says more than "not valid JSON".
   app.use(express.json({ limit: options.jsonLimit ?? '100kb', strict: false }));
-  return { app, health };
+  return { app, health, metrics };
 }
 
 /** Adds the 404 handler and the one error handler. Call after every route is mounted. */
@@ -105,6 +122,14 @@ function requestIdAndLogging(log: Logger): RequestHandler {
 function refuseWhileShuttingDown(health: Health): RequestHandler {
   return (req, res, next) => {
     if (!health.isShuttingDown || req.path === '/healthz' || req.path === '/readyz') {
+      next();
+      return;
+    }
+    if (!health.isClosing) {
+      // The drain delay: readiness already says 503 and the load balancer is taking us out;
+      // until it has, we still serve, but each answer closes its connection so the client's
+      // next request opens a new one — which the balancer sends to another instance.
+      res.setHeader('connection', 'close');
       next();
       return;
     }

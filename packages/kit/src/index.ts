@@ -23,6 +23,7 @@ export { parseOrThrow, issuesToDetails } from './validation';
 export { Health, withTimeout, type ReadinessCheck, type HealthReport } from './health';
 export {
   onShutdown,
+  afterShutdown,
   shutdownAll,
   installProcessHandlers,
   closeAll,
@@ -50,3 +51,28 @@ export {
   type RedisClientOptions,
 } from './redis';
 export { clientKey } from './client-key';
+export {
+  createMetrics,
+  metricsAllowList,
+  labelRoute,
+  metricsHandler,
+  startMetricsServer,
+  UNMATCHED_ROUTE,
+  HTTP_BUCKETS,
+  type Metrics,
+  type MetricsOptions,
+  type EventMetrics,
+  type PoolLike,
+  type RedisStatusLike,
+} from './metrics';
+export {
+  injectTraceHeaders,
+  extractTraceContext,
+  withSpan,
+  publishSpan,
+  consumeSpan,
+  currentTraceIds,
+  SpanKind,
+  type MessageHeaders,
+} from './tracing';
+export { tracingEnabled } from './otel-config';

@@ -12,6 +12,7 @@ const EXIT_BROKEN_PIPE = 141;
 type ShutdownStep = (reason: string) => Promise<void>;
 
 const steps: ShutdownStep[] = [];
+const finalSteps: (() => Promise<unknown>)[] = [];
 let installed = false;
 let exiting: Promise<void> | undefined;
 
@@ -24,9 +25,15 @@ export function onShutdown(step: ShutdownStep, log: Logger = defaultLogger): voi
   installProcessHandlers(log);
 }
 
+/** Work for after every shutdown step has finished, e.g. flushing the last spans. */
+export function afterShutdown(step: () => Promise<unknown>): void {
+  finalSteps.push(step);
+}
+
 /** Runs every registered step once; resolves when all are done. */
 export function shutdownAll(reason: string): Promise<void> {
-  exiting ??= Promise.allSettled(steps.map((step) => step(reason))).then((results) => {
+  exiting ??= Promise.allSettled(steps.map((step) => step(reason))).then(async (results) => {
+    await Promise.allSettled(finalSteps.map((step) => step()));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0)
       throw new AggregateError(

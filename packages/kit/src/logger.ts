@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { currentTraceIds } from './tracing';
 
 /** What we know about the request being served, wherever we are in its call stack. */
 export interface RequestContext {
@@ -26,10 +27,11 @@ export function createLogger(
         (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
       // "level":"info" rather than 30: readable in a terminal, and what basics prints too.
       formatters: { level: (label) => ({ level: label }) },
-      // Every line logged while serving a request carries that request's id.
+      // Every line logged while serving a request carries that request's id, and the trace
+      // and span ids when tracing runs: the way from a trace to its log lines and back.
       mixin: () => {
         const requestId = getRequestId();
-        return requestId ? { requestId } : {};
+        return { ...(requestId ? { requestId } : {}), ...currentTraceIds() };
       },
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],

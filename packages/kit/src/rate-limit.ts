@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { clientKey } from './client-key';
 import { AppError } from './errors';
 import { logger } from './logger';
+import type { Metrics } from './metrics';
 
 export interface RateLimitOptions {
   /** A client from createRedis(): its bounded timeouts are what keep an outage from hanging. */
@@ -13,6 +14,8 @@ export interface RateLimitOptions {
   /** Client addresses never limited (e.g. loopback, so local tests and benchmarks run free). */
   exempt: readonly string[];
   keyPrefix?: string;
+  /** Counts each 429 in rate_limit_rejections_total{limiter="api"}. */
+  metrics?: Metrics;
 }
 
 // Why a script: INCR and the first EXPIRE must happen together, or a crash between them leaves
@@ -68,6 +71,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     res.setHeader('RateLimit-Remaining', String(Math.max(0, options.max - count)));
     res.setHeader('RateLimit-Reset', String(resetSeconds));
     if (count > options.max) {
+      options.metrics?.rateLimitRejections.inc({ limiter: 'api' });
       next(AppError.tooManyRequests(resetSeconds));
       return;
     }

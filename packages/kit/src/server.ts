@@ -41,6 +41,11 @@ export interface StartOptions {
   closers?: Closer[];
   /** In-flight requests get this long to finish before their connections are cut. */
   shutdownTimeoutMs?: number;
+  /**
+   * After SIGTERM, keep serving this long with readiness already 503, so the load balancer
+   * stops routing here before the listening socket closes (SHUTDOWN_DRAIN_DELAY_MS; default 0).
+   */
+  drainDelayMs?: number;
   logger?: Logger;
   /** More URLs for the "listening" line (e.g. { docs: '…/docs' }), appended to its own URL. */
   links?: Record<string, string>;
@@ -61,6 +66,7 @@ export interface RunningServer {
 export async function startHttpServer(options: StartOptions): Promise<RunningServer> {
   const log = options.logger ?? defaultLogger;
   const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
+  const drainDelayMs = options.drainDelayMs ?? 0;
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const server = http.createServer(
     {
@@ -111,12 +117,15 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
   let stopping: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown'): Promise<void> => {
     stopping ??= (async () => {
-      const deadline = Date.now() + timeoutMs;
       log.info({ service: options.name, reason, inFlight: inFlight.size }, 'draining');
-      // 1. Readiness turns 503 so a load balancer stops sending traffic.
+      // 1. Readiness turns 503 so a load balancer stops sending traffic; while it notices,
+      //    requests are still served (each answer closes its keep-alive connection).
       options.health.markShuttingDown();
       // 2. Responses still being written close their connection when done.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+      options.health.markClosing();
+      const deadline = Date.now() + timeoutMs;
       // 3. Stop accepting connections; idle keep-alive sockets are closed now, busy ones
       //    when their response ends.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

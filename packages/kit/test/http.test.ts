@@ -162,7 +162,7 @@ describe('health endpoints', () => {
     expect(lines.join('')).toContain('connect ECONNREFUSED 10.0.3.7:5432');
   });
 
-  it('when shutting down, then /readyz is 503 and other routes answer 503 with connection: close', async () => {
+  it('when shutdown starts, then /readyz is 503 at once, other routes are still served during the drain with connection: close, and refused with 503 once closing', async () => {
     const { app, health } = createHttpApp({ name: 't' });
     app.get('/work', (_req, res) => {
       res.json({ ok: true });
@@ -171,6 +171,11 @@ describe('health endpoints', () => {
     health.markShuttingDown();
     const ready = await request(app).get('/readyz').expect(503);
     expect(ready.body.status).toBe('shutting_down');
+    const draining = await request(app).get('/work').expect(200, { ok: true });
+    expect(draining.headers.connection).toBe('close');
+    await request(app).get('/healthz').expect(200, { status: 'ok' });
+
+    health.markClosing();
     const work = await request(app).get('/work').expect(503);
     expect(work.headers.connection).toBe('close');
     expect(work.body.errors).toEqual({ body: ['server is shutting down'] });

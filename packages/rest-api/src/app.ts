@@ -1,7 +1,7 @@
 import { loadAuthConfig } from '@roadmap/auth';
 import { createAuth, routeContext } from '@roadmap/auth/express';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
-import type { Logger } from '@roadmap/kit';
+import { createMetrics, type Logger, type Metrics } from '@roadmap/kit';
 import {
   createHttpApp,
   finishHttpApp,
@@ -37,6 +37,8 @@ export interface AppAuth extends ConduitAuth {
   router: Router;
   /** The OpenAPI operations of `router`, declared with its routes (the app's document lists them). */
   registry: OpenAPIRegistry;
+  /** Its hasher; `queued` (createAuth() has it) feeds the password_hash_queue_depth gauge. */
+  passwords: ConduitAuth['passwords'] & { readonly queued?: number };
 }
 
 export type AppConfig = Pick<
@@ -62,6 +64,8 @@ export interface AppDeps {
 }
 
 export interface RestApp extends HttpApp {
+  /** The registry /metrics renders (createHttpApp made it; buildApp added pool, cache, limiter). */
+  metrics: Metrics;
   /** The OpenAPI 3.1 document served at /api/openapi.json. */
   document: OpenApiDocument;
   /** The router holding every Conduit route (the RBAC matrix test walks it). */
@@ -96,8 +100,10 @@ export function buildApp(deps: AppDeps): RestApp {
   const config: AppConfig = { ...defaultRestApiConfig(), ...deps.config };
   const ownAuth = deps.auth ? undefined : createAuth({ pool, redis, config: loadAuthConfig() });
   const auth: AppAuth = deps.auth ?? ownAuth!;
+  const metrics = createMetrics({ service: 'rest-api' });
   const { app, health } = createHttpApp({
     name: 'rest-api',
+    metrics,
     jsonLimit: config.JSON_BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     logger: deps.logger,
@@ -111,6 +117,7 @@ export function buildApp(deps: AppDeps): RestApp {
         max: config.RATE_LIMIT_MAX,
         windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
         exempt: config.RATE_LIMIT_EXEMPT,
+        metrics,
       }),
     ],
     readiness: [
@@ -119,13 +126,27 @@ export function buildApp(deps: AppDeps): RestApp {
     ],
   });
 
+  // What /metrics reports beyond HTTP (see the kit README's metrics section).
+  metrics.trackPool('main', pool);
+  metrics.trackRedis('main', redis);
+  const { passwords } = auth;
+  if (passwords.queued !== undefined)
+    metrics.gaugeFrom(
+      'password_hash_queue_depth',
+      'Password hashes and verifications waiting for a free slot.',
+      () => passwords.queued ?? 0,
+    );
+
   app.use(cacheHeaders);
   app.use(credentialsOnly(auth.authenticate));
 
   const conduit = createConduit({
     db: pool,
     auth,
-    cache: config.CACHE_TTL_SECONDS > 0 ? redisCache(redis, config.CACHE_KEY_PREFIX) : noCache,
+    cache:
+      config.CACHE_TTL_SECONDS > 0
+        ? metrics.countCache('conduit', redisCache(redis, config.CACHE_KEY_PREFIX))
+        : noCache,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
   });
   const registry = createRegistry();
@@ -151,6 +172,7 @@ export function buildApp(deps: AppDeps): RestApp {
   return {
     app,
     health,
+    metrics,
     document,
     conduitRouter,
     authRouter: auth.router,

@@ -61,6 +61,7 @@ runMain(async () => {
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     timeouts: httpTimeouts(config),
     links: { docs: '/docs' },
+    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
     closers: [
       { name: 'auth', close: () => auth.close() },
       { name: 'redis', close: async () => void (await redis.quit()) },

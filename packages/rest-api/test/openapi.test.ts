@@ -81,10 +81,11 @@ describe('the OpenAPI document', () => {
   it('when compared with every route of the whole app (auth router included), then each lists exactly the other', () => {
     const app = t.api.app as unknown as { router: Router };
     const { found, problems } = expressRoutes(stackOf(app.router));
-    // Only the operational routes, the / index and Swagger UI stay out of the comparison.
+    // Only the operational routes (probes; /metrics, Prometheus text for private addresses),
+    // the / index and Swagger UI stay out of the comparison.
     const outside = (route: string) =>
       route === 'GET /' ||
-      /^[A-Z]+ (\/healthz|\/readyz|\/api\/openapi\.json|\/docs)(\/|$)/.test(route);
+      /^[A-Z]+ (\/healthz|\/readyz|\/metrics|\/api\/openapi\.json|\/docs)(\/|$)/.test(route);
     const served = [...found].filter((route) => !outside(route)).sort();
 
     const documented = operationsOf(t.api.document.paths).filter((route) => !outside(route));

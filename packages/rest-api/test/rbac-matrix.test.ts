@@ -22,6 +22,7 @@ import { startApi, type TestApi } from './helpers';
 const INFRASTRUCTURE: Record<string, string> = {
   'GET /healthz': "kit's liveness probe, for the orchestrator",
   'GET /readyz': "kit's readiness probe, for the load balancer",
+  'GET /metrics': "kit's Prometheus endpoint, for private addresses only (METRICS_ALLOW)",
   'GET /api/openapi.json': 'the public API description',
   'GET /': 'the index a browser lands on (links to the docs)',
 };

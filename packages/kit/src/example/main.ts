@@ -24,6 +24,7 @@ runMain(async () => {
     name: 'kit-example',
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
     closers: [{ name: 'postgres', close: () => pool.end() }],
   });
   process.stdout.write(`kit example listening on ${address}\n`);
