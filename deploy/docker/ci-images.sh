@@ -98,12 +98,7 @@ fi
 log "base image ready"
 
 # ---- 3. build -----------------------------------------------------------------------------
-apps=()
-while read -r name package entry port check needs; do
-  case "$name" in '' | '#'*) continue ;; esac
-  source_file="packages/$package/src/${entry#dist/}"
-  if [ -f "${source_file%.js}.ts" ]; then apps+=("$name $package $entry $port $check $needs"); fi
-done <deploy/apps.tsv
+mapfile -t apps < <(bash deploy/docker/list-apps.sh)
 [ ${#apps[@]} -gt 0 ] || { echo "no app of deploy/apps.tsv exists"; exit 1; }
 
 for app in "${apps[@]}"; do
@@ -189,6 +184,18 @@ for app in "${apps[@]}"; do
     ok=false
   elif [ "$check" = conduit ]; then
     node deploy/docker/smoke-conduit.mjs "http://127.0.0.1:$http_port" || ok=false
+    # The whole Postman collection too: the same smoke test the CD workflow and Jenkins run.
+    if [ "$ok" = true ]; then
+      if (cd packages/rest-api && node_modules/.bin/newman run postman/conduit.postman_collection.json \
+        -e postman/conduit.postman_environment.json --env-var "baseUrl=http://127.0.0.1:$http_port/api" \
+        --bail >"$work/newman.log" 2>&1); then
+        echo "postman collection: $(grep -E 'assertions' "$work/newman.log" | tr -s ' │' ' ')"
+      else
+        tail -40 "$work/newman.log"
+        echo "FAILED: the Postman collection against roadmap/rest-api"
+        ok=false
+      fi
+    fi
   else
     echo "roadmap/$name: healthy${http_port:+ on 127.0.0.1:$http_port}"
   fi
