@@ -7,6 +7,9 @@ import { cloudApps, type CloudApp } from '../cloud/lib/apps';
 import { ConduitStack } from '../cloud/lib/conduit-stack';
 
 // Synthesised offline: no AWS account, no credentials, no network (nothing is looked up).
+// Loading aws-cdk-lib and synthesising take seconds, many more on a busy machine.
+jest.setTimeout(120_000);
+
 const APPS: CloudApp[] = [
   { name: 'rest-api', port: 3000, route: '/api' },
   { name: 'graphql-api', port: 4000, route: '/graphql' },
