@@ -1,4 +1,4 @@
-// The CDK app: `pnpm --filter @roadmap/deploy synth` writes the CloudFormation template to
+// The CDK app: `pnpm exec tsx deploy/cloud/bin/app.ts` writes the CloudFormation template to
 // deploy/cloud/cdk.out without any AWS account (nothing is looked up). Deploying it is
 // `pnpm dlx aws-cdk deploy --app cdk.out` with credentials (deploy/README.md).
 import path from 'node:path';
