@@ -7,6 +7,7 @@ const packagesDir = path.join(__dirname, 'packages');
 const projects = fs
   .readdirSync(packagesDir)
   .map((name) => path.join(packagesDir, name))
+  .concat(path.join(__dirname, 'deploy')) // stage 8's checks of the deployment files
   .filter((dir) => fs.existsSync(path.join(dir, 'jest.config.cjs')));
 // The root's test/ checks the repository as a whole (e.g. the links in its documents).
 const repository = require('./jest.preset.cjs')(__dirname, {

@@ -69,9 +69,12 @@ describe('lesson 7: modules and packages', () => {
       expect(await resolveFrom(root, '@roadmap/kit', ['@roadmap/source'])).toBe(
         path.join('packages', 'kit', 'src', 'index.ts'),
       );
-      expect(await resolveFrom(root, '@roadmap/kit')).toBe(
+      // Why two answers: Node follows pnpm's symlink to the real file only when that file
+      // exists, i.e. after `pnpm build`; before it, the unresolved link path comes back.
+      expect([
         path.join('node_modules', '@roadmap', 'kit', 'dist', 'index.js'),
-      );
+        path.join('packages', 'kit', 'dist', 'index.js'),
+      ]).toContain(await resolveFrom(root, '@roadmap/kit'));
       expect(await linkTarget(root, '@roadmap/kit')).toBe(path.join('packages', 'kit'));
     });
 
