@@ -12,8 +12,14 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createAuthCore, loadAuthConfig } from '@roadmap/auth';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
-import { AppError, labelRoute, logger as defaultLogger, type Logger } from '@roadmap/kit';
-import { createHttpApp, finishHttpApp, rateLimit, type HttpApp } from '@roadmap/kit/express';
+import { AppError, logger as defaultLogger, type Logger } from '@roadmap/kit';
+import {
+  createHttpApp,
+  finishHttpApp,
+  labelRoute,
+  rateLimit,
+  type HttpApp,
+} from '@roadmap/kit/express';
 import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';

@@ -35,3 +35,19 @@ export {
   type ErrorStatus,
 } from './openapi';
 export type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+// Metrics live here, not in the main entry: their middleware is typed with Express, and the
+// main entry stays framework-free for conduit (packages/conduit/test/framework-free.test.ts).
+export {
+  createMetrics,
+  metricsAllowList,
+  labelRoute,
+  metricsHandler,
+  startMetricsServer,
+  UNMATCHED_ROUTE,
+  HTTP_BUCKETS,
+  type Metrics,
+  type MetricsOptions,
+  type EventMetrics,
+  type PoolLike,
+  type RedisStatusLike,
+} from './metrics';

@@ -52,20 +52,6 @@ export {
 } from './redis';
 export { clientKey } from './client-key';
 export {
-  createMetrics,
-  metricsAllowList,
-  labelRoute,
-  metricsHandler,
-  startMetricsServer,
-  UNMATCHED_ROUTE,
-  HTTP_BUCKETS,
-  type Metrics,
-  type MetricsOptions,
-  type EventMetrics,
-  type PoolLike,
-  type RedisStatusLike,
-} from './metrics';
-export {
   injectTraceHeaders,
   extractTraceContext,
   withSpan,

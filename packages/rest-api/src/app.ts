@@ -1,8 +1,10 @@
 import { loadAuthConfig } from '@roadmap/auth';
 import { createAuth, routeContext } from '@roadmap/auth/express';
 import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
-import { createMetrics, type Logger, type Metrics } from '@roadmap/kit';
+import type { Logger } from '@roadmap/kit';
 import {
+  createMetrics,
+  type Metrics,
   createHttpApp,
   finishHttpApp,
   rateLimit,
