@@ -29,7 +29,8 @@
  * `realistic`, default 10), BENCH_DURATION (seconds per measurement, default 10),
  * BENCH_ROUNDS (default 5), BENCH_POOL_SIZE (default 10), BENCH_LAYOUTS (overrides the
  * layouts of every configuration), BENCH_CASES (a subset of the case ids below),
- * BENCH_CPU_PROF (a folder: the servers write V8 CPU profiles there).
+ * BENCH_CPU_PROF (a folder: the servers write V8 CPU profiles there), BENCH_LOG_LEVEL
+ * (the servers' LOG_LEVEL, default warn; `info` prices a log line per request).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -56,6 +57,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 3 : 10));
 const WARM_UP = QUICK ? 1 : 3;
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const FIXED_RATE_SHARE = 0.7;
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const FIXED_RATE = !QUICK;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 2 : 5));
 const LOAD_AT_START = os.loadavg();
@@ -264,7 +266,14 @@ async function runConfig(config: Config): Promise<ConfigResult> {
     const measured = await measureAll(config, servers, samples, db, layouts);
     const uncached = servers.get('uncached');
     const roundTrips = uncached ? await measureRoundTrips(uncached, samples) : [];
-    for (const server of servers.values()) await stop(server, children);
+    for (const server of servers.values()) {
+      // Why: divide a CPU profile's time by this to get µs per request (bench/profile-top.ts).
+      if (process.env.BENCH_CPU_PROF)
+        console.log(
+          `bench: [${config.id}] ${server.target.label} (pid ${server.child.pid}) answered ${answered.get(server.url) ?? 0} requests under load`,
+        );
+      await stop(server, children);
+    }
     return { config, seeded, slug: samples.slug, layouts, measured, roundTrips };
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -302,7 +311,10 @@ function start(target: Target, children: Set<ChildProcess>): Promise<Started> {
   // Why fork inherits execArgv: this process runs under tsx with the @roadmap/source
   // condition, and the child needs the same loader to import TypeScript workspace sources.
   const child = fork(path.join(__dirname, target.file), [], {
-    env: { ...process.env, LOG_LEVEL: 'warn', BENCH_APP_NAME: appName(target), ...target.env },
+    env: { ...process.env, LOG_LEVEL: LOG_LEVEL, BENCH_APP_NAME: appName(target), ...target.env },
+    // Why stdout to /dev/null: at `info` every request writes a log line; the write is the
+    // cost being measured, printing it here would only flood the terminal.
+    stdio: ['ignore', LOG_LEVEL === 'warn' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
     execArgv: process.env.BENCH_CPU_PROF
       ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : process.execArgv,
@@ -346,16 +358,22 @@ async function stop(server: Started, children: Set<ChildProcess>): Promise<void>
   children.delete(child);
 }
 
+/** Requests answered per server (origin), warm-ups included: what a CPU profile covers. */
+const answered = new Map<string, number>();
+
 async function load(
   url: string,
   options: { duration: number; connections: number; overallRate?: number },
 ): Promise<autocannon.Result> {
-  return autocannon({
+  const result = await autocannon({
     url,
     connections: options.connections,
     duration: options.duration,
     overallRate: options.overallRate,
   });
+  const origin = new URL(url).origin;
+  answered.set(origin, (answered.get(origin) ?? 0) + result.requests.total);
+  return result;
 }
 
 /**
@@ -581,7 +599,7 @@ function render(results: ConfigResult[]): string {
       .loadavg()
       .map((n) => n.toFixed(2))
       .join(' / ')}`,
-    `- Load: autocannon, ${DURATION}s per measurement after a ${WARM_UP}s warm-up (and 1s before each measurement), ${ROUNDS} interleaved rounds flat out (median kept)${FIXED_RATE ? `, then one run at ${FIXED_RATE_SHARE * 100}% of that median` : ' (quick mode: no fixed-rate pass, so no latency figures)'}; pool size ${POOL_SIZE}; servers log at \`warn\``,
+    `- Load: autocannon, ${DURATION}s per measurement after a ${WARM_UP}s warm-up (and 1s before each measurement), ${ROUNDS} interleaved rounds flat out (median kept)${FIXED_RATE ? `, then one run at ${FIXED_RATE_SHARE * 100}% of that median` : ' (quick mode: no fixed-rate pass, so no latency figures)'}; pool size ${POOL_SIZE}; servers log at \`${LOG_LEVEL}\``,
     '',
   ];
   for (const result of results) lines.push(...renderConfig(result));
