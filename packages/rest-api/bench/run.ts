@@ -720,7 +720,7 @@ const HOW_TO_READ = [
   "- **SQL queries / request**: counted on the pool's connections during the flat-out rounds; 0 on a cached line means the cache answered every request.",
   '- **CPU µs / request**: the server process (`process.cpuUsage()`) and the PostgreSQL backends of its pool (`/proc/<pid>/stat`), over the flat-out rounds, divided by the requests answered. **busy**: that CPU times the median throughput, as a share of one core (an estimate: it can pass 100% when the rounds differ, or when a process also uses a second core in the shared layout).',
   '- Where the Node CPU goes: `BENCH_QUICK=1 BENCH_CASES=cached BENCH_CPU_PROF=/tmp/prof pnpm --filter @roadmap/rest-api bench` makes the servers write V8 CPU profiles there; open one in Chrome DevTools (Performance tab) or VS Code (see the README, "Where does a request\'s time go?").',
-  '- The load comes from 127.0.0.1, which the rate limiter exempts by default (`RATE_LIMIT_EXEMPT`), so its Redis round trip per request is not in these figures; request logs are at `warn`, so no log line per request either. Redis is never pinned.',
+  `- The load comes from 127.0.0.1, which the rate limiter exempts by default (\`RATE_LIMIT_EXEMPT\`), so its Redis round trip per request is not in these figures; request logs are at \`${LOG_LEVEL}\` (\`BENCH_LOG_LEVEL\`; at \`warn\` no line is written per request). Redis is never pinned.`,
   '- PostgreSQL, Redis, the server and autocannon share one machine: absolute figures are low, the ratios are what carries over to other machines.',
   '',
 ];
