@@ -10,6 +10,7 @@ import {
   findUserById,
   findViewerFlags,
   listArticles,
+  listArticlesJson,
   unfavoriteArticle,
   updateArticle,
   type Article as ArticleRecord,
@@ -17,6 +18,7 @@ import {
 import { cacheKeys } from './cache';
 import { viewerId, type ConduitDeps } from './deps';
 import { recordEvent } from './events';
+import { jsonResponse, type JsonResponse } from '@roadmap/kit';
 import { toArticle, toListItem } from './mappers';
 import type { ListArticlesQuery, NewArticle, Pagination, UpdateArticle } from './articles.schema';
 import type { Article, ArticleList } from './views';
@@ -29,7 +31,36 @@ import type { Article, ArticleList } from './views';
 export interface CachedArticle {
   id: number;
   authorId: number;
+  /** The weak ETag of the anonymous response body `{"article":…}` (see JsonResponse). */
+  etag?: string;
   article: Article;
+}
+
+/**
+ * The cache entry is written by hand (toCacheText) so that its head can be read without
+ * parsing the whole text: the ids and the ETag come first, the article last. Then the anonymous
+ * response body is the entry's tail behind `{`, byte for byte.
+ */
+const ENTRY_HEAD = /^\{"id":(\d+),"authorId":(\d+),"etag":("(?:[^"\\]|\\.)*"),"article":/;
+const ARTICLE_KEY = '"article":';
+
+function toCacheText(
+  id: number,
+  authorId: number,
+  article: Article,
+): { text: string; response: JsonResponse } {
+  const articleJson = JSON.stringify(article);
+  const response = jsonResponse(`{${ARTICLE_KEY}${articleJson}}`);
+  const text = `{"id":${id},"authorId":${authorId},"etag":${JSON.stringify(response.etag)},${ARTICLE_KEY}${articleJson}}`;
+  return { text, response };
+}
+
+/** The anonymous response straight from a cache entry, or null for an entry of another shape. */
+function responseOfCacheText(text: string): JsonResponse | null {
+  const head = ENTRY_HEAD.exec(text);
+  if (!head) return null;
+  const body = `{${text.slice(head[0].length - ARTICLE_KEY.length)}`;
+  return jsonResponse(body, JSON.parse(head[3]!) as string);
 }
 
 const notFound = () => AppError.notFound('article');
@@ -48,20 +79,23 @@ export function createArticlesService(deps: ConduitDeps) {
 
   /**
    * Cache-aside read: Redis first; on a miss, PostgreSQL, then remember the anonymous view.
-   * Returns the record too when it came from the database (it already has the viewer's flags).
+   * Returns the record too when it came from the database (it already has the viewer's flags),
+   * and the anonymous response when it was built on the way. `hit`: a cache read already done.
    */
   async function load(
     slug: string,
     viewer: number | null,
-  ): Promise<{ cached: CachedArticle; fresh?: ArticleRecord }> {
-    const hit = await cache.get(cacheKeys.article(slug));
-    if (hit) return { cached: JSON.parse(hit) as CachedArticle };
+    hit?: string | null,
+  ): Promise<{ cached: CachedArticle; fresh?: ArticleRecord; anonymous?: JsonResponse }> {
+    const text = hit === undefined ? await cache.get(cacheKeys.article(slug)) : hit;
+    if (text) return { cached: JSON.parse(text) as CachedArticle };
     const record = await findArticleBySlug(db, slug, viewer);
     if (!record) throw notFound();
     const cached = anonymousView(record);
-    if (cacheTtlSeconds > 0)
-      await cache.set(cacheKeys.article(slug), JSON.stringify(cached), cacheTtlSeconds);
-    return { cached, fresh: record };
+    if (cacheTtlSeconds <= 0) return { cached, fresh: record };
+    const entry = toCacheText(cached.id, cached.authorId, cached.article);
+    await cache.set(cacheKeys.article(slug), entry.text, cacheTtlSeconds);
+    return { cached, fresh: record, anonymous: entry.response };
   }
 
   /** Every write that changes what GET /articles/:slug or GET /tags shows calls this. */
@@ -83,6 +117,22 @@ export function createArticlesService(deps: ConduitDeps) {
     };
   }
 
+  /**
+   * GET /articles/:slug as the response body `{"article":…}`, ready to send. An anonymous
+   * cache hit is sent as the cached text (no parse, no stringify, no hash); a viewer's flags
+   * need the objects, so that path goes through get().
+   */
+  async function getJson(actor: Actor, slug: string): Promise<JsonResponse> {
+    if (viewerId(actor) === null) {
+      const hit = await cache.get(cacheKeys.article(slug));
+      const ready = hit ? responseOfCacheText(hit) : null;
+      if (ready) return ready;
+      const { cached, anonymous } = await load(slug, null, hit);
+      return anonymous ?? jsonResponse(JSON.stringify({ article: cached.article }));
+    }
+    return jsonResponse(JSON.stringify({ article: await get(actor, slug) }));
+  }
+
   /** The article's id and author for writes that hang off it (comments); cache first. */
   async function idOf(slug: string): Promise<{ id: number; authorId: number }> {
     const { cached } = await load(slug, null);
@@ -93,6 +143,14 @@ export function createArticlesService(deps: ConduitDeps) {
   async function list(actor: Actor, query: ListArticlesQuery): Promise<ArticleList> {
     const page = await listArticles(db, query, viewerId(actor));
     return { articles: page.articles.map(toListItem), articlesCount: page.articlesCount };
+  }
+
+  /**
+   * GET /articles as the response body, built by PostgreSQL in one round trip (see
+   * listArticlesJson): the same JSON as list(), without the rows becoming objects in Node.
+   */
+  async function listJson(actor: Actor, query: ListArticlesQuery): Promise<JsonResponse> {
+    return jsonResponse(await listArticlesJson(db, query, viewerId(actor)));
   }
 
   /** GET /articles/feed — articles by the authors the viewer follows. */
@@ -204,7 +262,7 @@ export function createArticlesService(deps: ConduitDeps) {
     return toArticle(record);
   }
 
-  return { get, idOf, list, feed, create, update, remove, favorite, unfavorite };
+  return { get, getJson, idOf, list, listJson, feed, create, update, remove, favorite, unfavorite };
 }
 
 export type ArticlesService = ReturnType<typeof createArticlesService>;

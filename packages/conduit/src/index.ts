@@ -38,3 +38,5 @@ export type {
   BatchesService,
   RowPage,
 } from './batches.service';
+// Sent as is by the HTTP layer (kit's defineRoute); built by the services' *Json() reads.
+export { JsonResponse, jsonResponse, weakEtag } from '@roadmap/kit';

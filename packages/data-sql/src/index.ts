@@ -54,6 +54,7 @@ export {
   createArticle,
   findArticleBySlug,
   listArticles,
+  listArticlesJson,
   feedArticles,
   updateArticle,
   deleteArticle,

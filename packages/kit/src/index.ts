@@ -62,3 +62,4 @@ export {
   type MessageHeaders,
 } from './tracing';
 export { tracingEnabled } from './otel-config';
+export { JsonResponse, jsonResponse, lastResponseMemo, weakEtag } from './json-response';

@@ -1,7 +1,7 @@
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { Router, type RequestHandler } from 'express';
 import request from 'supertest';
-import { AppError } from '../src';
+import { AppError, jsonResponse, weakEtag } from '../src';
 import {
   createHttpApp,
   createRouteRegistry,
@@ -133,6 +133,43 @@ describe("kit's defineRoute", () => {
     const { app } = buildApp();
     const res = await request(app).get('/away').expect(303);
     expect(res.headers.location).toBe('/elsewhere');
+  });
+
+  it('when the handler returns a JsonResponse, then its text and ETag are sent as is, and a matching If-None-Match gets 304', async () => {
+    const router = Router();
+    const context: RouteContext<Actor, Policy> = {
+      router,
+      registry: createRouteRegistry(),
+      routePolicy: () => (_req, _res, next) => next(),
+      actorOf: () => null,
+    };
+    // Deliberately not JSON.stringify's spacing: proof the text is not re-serialised.
+    const text = '{"note": {"id": 7, "text": "ünïcode ✓"}}';
+    defineRoute(context, {
+      method: 'get',
+      path: '/ready',
+      operationId: 'Ready',
+      summary: 'A body serialised beforehand',
+      tag: 'Test',
+      policy: 'public',
+      success: { status: 200, description: 'ok' },
+      errors: [],
+      handle: () => Promise.resolve(jsonResponse(text)),
+    });
+    const { app } = createHttpApp({ name: 'route-test-json' });
+    app.use(router);
+    finishHttpApp(app);
+
+    const res = await request(app).get('/ready').expect(200);
+    expect(res.text).toBe(text);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(text)));
+    expect(res.headers.etag).toBe(weakEtag(text));
+    const again = await request(app).get('/ready').set('If-None-Match', weakEtag(text)).expect(304);
+    expect(again.text).toBe('');
+    expect(again.headers['content-type']).toBeUndefined();
+    const head = await request(app).head('/ready').expect(200);
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(text)));
   });
 
   it('when the document is generated, then each route is an operation with its body, security and responses', () => {

@@ -16,9 +16,10 @@ export interface ServerStats {
   cpuMicros: number;
 }
 
-export function serveStatsOverIpc(pool: pg.Pool): void {
+/** `pool` null: a server without a database (the calibration) reports CPU time only. */
+export function serveStatsOverIpc(pool: pg.Pool | null): void {
   let queries = 0;
-  pool.on('connect', (client) => {
+  pool?.on('connect', (client) => {
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
     // Why the cast: pg's query() has a dozen overloads; this wrapper forwards any of them.
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (

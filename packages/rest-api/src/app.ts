@@ -1,6 +1,6 @@
 import { loadAuthConfig } from '@roadmap/auth';
 import { createAuth, routeContext } from '@roadmap/auth/express';
-import { createConduit, noCache, redisCache, type ConduitAuth } from '@roadmap/conduit';
+import { createConduit, noCache, redisCache, weakEtag, type ConduitAuth } from '@roadmap/conduit';
 import type { Logger } from '@roadmap/kit';
 import {
   createMetrics,
@@ -138,6 +138,9 @@ export function buildApp(deps: AppDeps): RestApp {
       'Password hashes and verifications waiting for a free slot.',
       () => passwords.queued ?? 0,
     );
+
+  // Express's own ETag, same format, hashed in one call (crypto.hash) instead of a Hash object.
+  app.set('etag', weakEtag);
 
   app.use(cacheHeaders);
   app.use(credentialsOnly(auth.authenticate));

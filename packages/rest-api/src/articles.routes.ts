@@ -80,7 +80,7 @@ export function articlesRoutes(context: RouteContext, conduit: Conduit): void {
     query: listQuery,
     success: { status: 200, description: 'Newest first, without bodies', schema: multipleArticles },
     errors: [401, 422],
-    handle: ({ actor, query }) => conduit.articles.list(actor, query),
+    handle: ({ actor, query }) => conduit.articles.listJson(actor, query),
   });
 
   defineRoute(context, {
@@ -107,9 +107,7 @@ export function articlesRoutes(context: RouteContext, conduit: Conduit): void {
     params: slugParams,
     success: { status: 200, description: 'The article', schema: singleArticle },
     errors: [401, 404, 422],
-    handle: async ({ actor, params }) => ({
-      article: await conduit.articles.get(actor, params.slug),
-    }),
+    handle: ({ actor, params }) => conduit.articles.getJson(actor, params.slug),
   });
 
   defineRoute(context, {

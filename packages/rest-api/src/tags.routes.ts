@@ -14,6 +14,6 @@ export function tagsRoutes(context: RouteContext, conduit: Conduit): void {
     policy: 'public',
     success: { status: 200, description: 'The tags', schema: tagsResponse },
     errors: [401],
-    handle: async () => ({ tags: await conduit.tags.list() }),
+    handle: () => conduit.tags.listJson(),
   });
 }

@@ -1,4 +1,5 @@
-import { cacheKeys, type CachedArticle } from '@roadmap/conduit';
+import { cacheKeys, weakEtag, type CachedArticle } from '@roadmap/conduit';
+import express from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { buildApp } from '../src/app';
@@ -94,6 +95,61 @@ describe('cache-aside for GET /api/articles/:slug', () => {
     const res = await t.http().get(`/api/articles/${slug}`).set(reader.auth).expect(200);
     expect(res.body).toMatchObject({ article: { author: { following: true } } });
     await t.http().delete(`/api/profiles/${author.username}/follow`).set(reader.auth).expect(200);
+  });
+});
+
+describe('serialised cache hits', () => {
+  it('when an anonymous read is served from the cache text, then body and ETag equal the fresh read', async () => {
+    const { slug } = await createArticle(t, author, { tagList: ['zeta', 'alpha'] });
+    await t.cache.redis.del(`conduit:${cacheKeys.article(slug)}`);
+    const fresh = await t.http().get(`/api/articles/${slug}`).expect(200);
+    const hit = await t.http().get(`/api/articles/${slug}`).expect(200);
+    expect(hit.text).toBe(fresh.text);
+    expect(hit.headers.etag).toBe(fresh.headers.etag);
+    expect(hit.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(hit.body).toMatchObject({ article: { slug, tagList: ['zeta', 'alpha'] } });
+    // The entry carries the ETag of exactly the body that is sent.
+    expect((await cached(slug))?.etag).toBe(weakEtag(hit.text));
+  });
+
+  it('when a cached article is asked for with its ETag, then 304 without a body', async () => {
+    const { slug } = await createArticle(t, author);
+    const first = await t.http().get(`/api/articles/${slug}`).expect(200);
+    const again = await t
+      .http()
+      .get(`/api/articles/${slug}`)
+      .set('If-None-Match', first.headers.etag as string)
+      .expect(304);
+    expect(again.text).toBe('');
+  });
+
+  it('when an entry of the older shape (no etag) is in the cache, then it is still served correctly', async () => {
+    const { slug } = await createArticle(t, author);
+    const fresh = await t.http().get(`/api/articles/${slug}`).expect(200);
+    const { article } = fresh.body as { article: unknown };
+    const key = `conduit:${cacheKeys.article(slug)}`;
+    await t.cache.redis.set(key, JSON.stringify({ id: 1, authorId: 1, article }), 'EX', 60);
+    const res = await t.http().get(`/api/articles/${slug}`).expect(200);
+    expect(res.text).toBe(fresh.text);
+    expect(res.headers.etag).toBe(fresh.headers.etag);
+  });
+
+  it('when the tags come from the cache twice, then both answers are the same text and ETag', async () => {
+    await createArticle(t, author, { tagList: ['memo-tag'] });
+    const first = await t.http().get('/api/tags').expect(200);
+    const second = await t.http().get('/api/tags').expect(200);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect((second.body as { tags: string[] }).tags).toContain('memo-tag');
+  });
+
+  it("when weakEtag hashes a body, then it gives the tag Express's default ETag gives", async () => {
+    const plain = express().get('/', (_req, res) => {
+      res.json({ article: { title: 'Ünïcode — ok', n: 1 } });
+    });
+    const res = await request(plain).get('/').expect(200);
+    expect(weakEtag(res.text)).toBe(res.headers.etag);
+    expect(weakEtag(Buffer.from(res.text))).toBe(res.headers.etag);
   });
 });
 
