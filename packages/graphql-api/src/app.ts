@@ -120,6 +120,10 @@ export async function buildApp(deps: AppDeps): Promise<GraphqlApp> {
     csrfPrevention: true,
     // One operation per request: a batch of 1,000 logins would dodge the per-request limits.
     allowBatchedHttpRequests: false,
+    // Why off: kit's graceful shutdown owns SIGTERM (drain, then the closers, apollo.stop()
+    // among them). Apollo's own handler would stop it early and re-raise the signal, so the
+    // process would end with 143 instead of 0 after finishing its requests.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
     formatError,
     validationRules: protection.validationRules,
