@@ -42,12 +42,13 @@ describe('lesson 3: streams and backpressure', () => {
     expect(facts.drainWaits).toBeGreaterThan(0);
   });
 
-  it('when the 200 MB file is streamed through the parser, then every record is counted and peak RSS stays far below the file size', async () => {
+  it('when the 200 MB file is streamed through the parser, then every record is counted and the memory it holds stays far below the file size', async () => {
     const result = await measurePeakRss('streaming', file);
     expect(result).toMatchObject({ lines: facts.lines, favoritesTotal: facts.favoritesTotal });
-    // Node (with tsx) alone is ~50 MB and the young generation may add ~30 MB of garbage; a
-    // reader that held the file would need more than 200 MB.
-    expect(result.peakRssBytes).toBeLessThan(STREAMING_BOUND);
+    // What the program held (heap + Buffers), not RSS: on a machine busy with the whole test
+    // suite, RSS has been seen to keep freed memory (370 MB); what is held cannot lie that way.
+    // A reader that held the file would need more than 200 MB.
+    expect(result.peakHeldBytes).toBeLessThan(STREAMING_BOUND);
   });
 
   it('when a file a quarter of the size is read whole, then that alone takes more memory than streaming the 200 MB file', async () => {

@@ -17,6 +17,8 @@ export interface PeakRss {
   lines: number;
   favoritesTotal: number;
   peakRssBytes: number;
+  /** The most JS heap + Buffer memory the program held at once (sampled every 5 ms). */
+  peakHeldBytes: number;
 }
 
 /** Reads `file` one way in a fresh process and returns what it found and its peak RSS. */
