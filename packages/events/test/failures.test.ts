@@ -1,4 +1,10 @@
-import { createTestAmqp, type TestAmqp } from '@roadmap/kit/testing';
+import path from 'node:path';
+import {
+  createTestAmqp,
+  startProcess as startIn,
+  type Child,
+  type TestAmqp,
+} from '@roadmap/kit/testing';
 import { connectBroker, Consumer, Publisher, type Broker } from '../src';
 import {
   articlePublished,
@@ -8,10 +14,12 @@ import {
   waitFor,
   type EventsDatabase,
 } from './support';
-import { startProcess, type Child } from './support/processes';
 
 let db: EventsDatabase;
 let mq: TestAmqp;
+const packageDir = path.resolve(__dirname, '..');
+const startProcess = (entry: string, env: Record<string, string>) =>
+  startIn(packageDir, entry, env);
 const children: Child[] = [];
 
 beforeAll(async () => {

@@ -1,16 +1,18 @@
 // A consumer process killed with SIGKILL after storing a notification and before acking its
 // message: the broker redelivers the message to the next process, which handles it as a no-op.
+import path from 'node:path';
 import { connectBroker, Publisher, type Broker } from '@roadmap/events';
 import {
   createTestAmqp,
   createTestRedis,
   requireServices,
+  startProcess as startIn,
+  type Child,
   type TestAmqp,
   type TestRedis,
 } from '@roadmap/kit/testing';
 import { RealtimeHub, type Notification, type PostgresNotificationStore } from '../src';
 import { createPostgresStore, event, newId, sleep, type TestStore } from './support';
-import { startProcess, type Child } from './support/processes';
 
 let mq: TestAmqp;
 let redis: TestRedis;
@@ -18,6 +20,9 @@ let db: TestStore<PostgresNotificationStore>;
 let broker: Broker;
 let publisher: Publisher;
 let hub: RealtimeHub;
+const packageDir = path.resolve(__dirname, '..');
+const startProcess = (entry: string, env: Record<string, string>) =>
+  startIn(packageDir, entry, env);
 const children: Child[] = [];
 
 beforeAll(async () => {

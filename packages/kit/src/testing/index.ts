@@ -13,3 +13,4 @@ export { describeWithMongo, mongoUrl } from './mongo';
 export { requireServices } from './services';
 export { createBlackholeProxy, type BlackholeProxy } from './proxy';
 export { startTcpProxy, hostAndPort, type TcpProxy } from './tcp-proxy';
+export { startProcess, type Child } from './process';

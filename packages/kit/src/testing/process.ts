@@ -1,7 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-
-const packageDir = path.resolve(__dirname, '..', '..');
 
 export interface Child {
   process: ChildProcess;
@@ -11,8 +8,15 @@ export interface Child {
   kill: (signal: NodeJS.Signals) => Promise<void>;
 }
 
-/** Runs a TypeScript entry point of this package as its own process (as `pnpm` would). */
-export function startProcess(entry: string, env: Record<string, string>): Child {
+/**
+ * Runs a package's TypeScript entry point (`entry`, relative to `packageDir`) as a process of
+ * its own, for tests that kill a relay or a consumer mid-work and watch what survives.
+ */
+export function startProcess(
+  packageDir: string,
+  entry: string,
+  env: Record<string, string>,
+): Child {
   // Why node --import tsx, not the tsx CLI: the CLI runs the script in a child of its own, and
   // a SIGKILL sent to the CLI would leave that child running — the test must kill the real one.
   const child = spawn(
