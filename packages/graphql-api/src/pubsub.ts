@@ -17,8 +17,11 @@ export interface PubSub {
 const MAX_QUEUE = 1_000;
 
 export function createRedisPubSub(redis: Redis, channelPrefix: string): PubSub {
-  // A connection in subscriber mode can do nothing else, hence a second one.
-  const subscriber = redis.duplicate();
+  // A connection in subscriber mode can do nothing else, hence a second one. Why the offline
+  // queue on it: kit's clients fail fast while disconnected, and this new connection is not up
+  // yet when the first SUBSCRIBE comes; queued, it waits for the connection (commandTimeout
+  // still bounds it) instead of failing the subscription.
+  const subscriber = redis.duplicate({ enableOfflineQueue: true });
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   subscriber.on('message', (channel: string, message: string) => {
