@@ -1,5 +1,5 @@
 import { authConfigShape, loadAuthConfig } from '@roadmap/auth';
-import { loadConfig, port, SERVICES, url, type Config } from '@roadmap/kit';
+import { loadConfig, port, redisConfigShape, SERVICES, url, type Config } from '@roadmap/kit';
 import { z } from 'zod';
 
 /** A comma-separated list; `none` is the empty list (an empty value means "unset" in .env files). */
@@ -26,6 +26,7 @@ const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
  */
 export const graphqlApiConfigShape = {
   ...authConfigShape,
+  ...redisConfigShape,
   PORT: port(4000),
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/conduit'),
   REDIS_URL: url(['redis:', 'rediss:'], SERVICES.redis.defaultUrl),

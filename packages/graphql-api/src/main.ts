@@ -1,6 +1,7 @@
 import { createAuthCore } from '@roadmap/auth';
 import { createPool, prepareDatabase } from '@roadmap/data-sql';
 import {
+  connectRedis,
   createLogger,
   probeService,
   runMain,
@@ -8,7 +9,6 @@ import {
   unreachableMessage,
 } from '@roadmap/kit';
 import { startHttpServer } from '@roadmap/kit/express';
-import { Redis } from 'ioredis';
 import { buildApp } from './app';
 import { loadGraphqlApiConfig } from './config';
 
@@ -35,7 +35,13 @@ runMain(async () => {
     max: config.DATABASE_POOL_MAX,
     applicationName: 'graphql-api',
   });
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  // kit's client: bounded connect and command timeouts, so a Redis outage answers instead of hanging.
+  const redis = await connectRedis(config.REDIS_URL, {
+    name: 'graphql-api',
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
+    logger,
+  });
   const auth = createAuthCore({ pool, redis, config });
   const api = await buildApp({ pool, redis, auth, config, logger });
 
