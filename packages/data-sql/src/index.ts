@@ -9,7 +9,7 @@ export {
 } from './db/transaction';
 export { mapPgError } from './db/errors';
 export { countRoundTrips, type RecordedStatement } from './db/round-trips';
-export { ensureDatabase } from './db/ensure-database';
+export { ensureDatabase, startupProbeUrl } from './db/ensure-database';
 export { prepareDatabase } from './db/prepare-database';
 export {
   resolveDatabase,

@@ -1,20 +1,6 @@
 import { authConfigShape, loadAuthConfig } from '@roadmap/auth';
-import { loadConfig, port, redisConfigShape, SERVICES, url, type Config } from '@roadmap/kit';
+import { list, loadConfig, port, redisConfigShape, SERVICES, url, type Config } from '@roadmap/kit';
 import { z } from 'zod';
-
-/** A comma-separated list; `none` is the empty list (an empty value means "unset" in .env files). */
-const list = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value) =>
-      value.trim() === 'none'
-        ? []
-        : value
-            .split(',')
-            .map((item) => item.trim())
-            .filter(Boolean),
-    );
 
 const count = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');

@@ -1,13 +1,6 @@
 import { createAuthCore } from '@roadmap/auth';
-import { createPool, prepareDatabase } from '@roadmap/data-sql';
-import {
-  connectRedis,
-  createLogger,
-  probeService,
-  runMain,
-  StartupError,
-  unreachableMessage,
-} from '@roadmap/kit';
+import { createPool, prepareDatabase, startupProbeUrl } from '@roadmap/data-sql';
+import { connectRedis, createLogger, assertReachable, runMain } from '@roadmap/kit';
 import { startHttpServer } from '@roadmap/kit/express';
 import { buildApp } from './app';
 import { loadGraphqlApiConfig } from './config';
@@ -17,17 +10,11 @@ runMain(async () => {
   const config = loadGraphqlApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'graphql-api' });
 
-  // Fail at start-up with one line naming what is down. Outside production the database may
-  // not exist yet (prepareDatabase creates it), so the probe asks the maintenance database.
-  const postgresProbeUrl = new URL(config.DATABASE_URL);
-  if (config.NODE_ENV !== 'production') postgresProbeUrl.pathname = '/postgres';
-  for (const name of ['postgres', 'redis'] as const) {
-    const probe = await probeService(
-      name,
-      name === 'postgres' ? postgresProbeUrl.toString() : config.REDIS_URL,
-    );
-    if (!probe.ok) throw new StartupError(unreachableMessage(probe));
-  }
+  // Fail at start-up with one line naming what is down, instead of on the first request.
+  await assertReachable({
+    postgres: startupProbeUrl(config.DATABASE_URL, config.NODE_ENV),
+    redis: config.REDIS_URL,
+  });
 
   // data-sql's one start-up policy: development migrates; production refuses pending migrations.
   await prepareDatabase(config.DATABASE_URL, config.NODE_ENV);

@@ -83,6 +83,23 @@ export const port = (defaultPort: number) => {
     .default(defaultPort);
 };
 
+/**
+ * A comma-separated list (`a, b,c` → ['a', 'b', 'c']); `none` is the empty list, because an
+ * empty value means "unset" in .env files and would bring the default back.
+ */
+export const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value.trim() === 'none'
+        ? []
+        : value
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean),
+    );
+
 /** A connection URL with the given schemes, e.g. url(['postgres:', 'postgresql:']). */
 export const url = (protocols: string[], fallback?: string) => {
   const schema = z.string().refine(

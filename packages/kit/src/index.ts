@@ -5,6 +5,7 @@ export {
   baseEnvShape,
   port,
   url,
+  list,
   trustProxy,
   httpTimeoutsShape,
   ConfigError,
@@ -35,6 +36,7 @@ export {
   serviceUrl,
   probeService,
   probeServices,
+  assertReachable,
   unreachableMessage,
   redactUrl,
   type ServiceName,
@@ -63,3 +65,4 @@ export {
 } from './tracing';
 export { tracingEnabled } from './otel-config';
 export { JsonResponse, jsonResponse, lastResponseMemo, weakEtag } from './json-response';
+export { slugify, slugWithSuffix } from './slug';

@@ -3,6 +3,7 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { withTimeout } from './health';
+import { StartupError } from './main';
 
 export type ServiceName = 'postgres' | 'mysql' | 'mongo' | 'redis' | 'rabbitmq';
 
@@ -88,6 +89,18 @@ export async function probeService(
 
 export function probeServices(names: ServiceName[], env = process.env): Promise<ProbeResult[]> {
   return Promise.all(names.map((name) => probeService(name, serviceUrl(name, env))));
+}
+
+/**
+ * A process's start-up gate: probes each service in turn and throws a StartupError naming the
+ * first one that is down (runMain prints it as one line), instead of failing on the first
+ * request. `urls` are what the process will connect to, e.g. `{ postgres, redis }`.
+ */
+export async function assertReachable(urls: Partial<Record<ServiceName, string>>): Promise<void> {
+  for (const [name, url] of Object.entries(urls) as [ServiceName, string][]) {
+    const probe = await probeService(name, url);
+    if (!probe.ok) throw new StartupError(unreachableMessage(probe));
+  }
 }
 
 /** One line a human can act on: what is down, where we looked, how to start it. */

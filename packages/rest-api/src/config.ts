@@ -1,6 +1,7 @@
 import { authConfigShape, loadAuthConfig } from '@roadmap/auth';
 import { DEFAULT_CACHE_KEY_PREFIX } from '@roadmap/data-sql';
 import {
+  list,
   loadConfig,
   port,
   redisConfigShape,
@@ -10,20 +11,6 @@ import {
   type Config,
 } from '@roadmap/kit';
 import { z } from 'zod';
-
-/** A comma-separated list; `none` is the empty list (an empty value means "unset" in .env files). */
-const list = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value) =>
-      value.trim() === 'none'
-        ? []
-        : value
-            .split(',')
-            .map((item) => item.trim())
-            .filter(Boolean),
-    );
 
 /**
  * Every variable the REST API reads (auth's own are merged in). Checked once at start-up;

@@ -1,13 +1,6 @@
 import { createAuth } from '@roadmap/auth/express';
-import { createPool, prepareDatabase, seedDemoIfEmpty } from '@roadmap/data-sql';
-import {
-  connectRedis,
-  createLogger,
-  runMain,
-  StartupError,
-  probeService,
-  unreachableMessage,
-} from '@roadmap/kit';
+import { createPool, prepareDatabase, seedDemoIfEmpty, startupProbeUrl } from '@roadmap/data-sql';
+import { connectRedis, createLogger, assertReachable, runMain } from '@roadmap/kit';
 import { httpTimeouts, startHttpServer } from '@roadmap/kit/express';
 import { buildApp } from './app';
 import { loadRestApiConfig } from './config';
@@ -20,18 +13,11 @@ runMain(async () => {
   const config = loadRestApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'rest-api' });
 
-  // Fail at start-up with one line naming what is down, instead of on the first request. Outside
-  // production the database itself may not exist yet (prepareDatabase creates it), so the
-  // probe asks the server's maintenance database.
-  const postgresProbeUrl = new URL(config.DATABASE_URL);
-  if (config.NODE_ENV !== 'production') postgresProbeUrl.pathname = '/postgres';
-  for (const name of ['postgres', 'redis'] as const) {
-    const probe = await probeService(
-      name,
-      name === 'postgres' ? postgresProbeUrl.toString() : config.REDIS_URL,
-    );
-    if (!probe.ok) throw new StartupError(unreachableMessage(probe));
-  }
+  // Fail at start-up with one line naming what is down, instead of on the first request.
+  await assertReachable({
+    postgres: startupProbeUrl(config.DATABASE_URL, config.NODE_ENV),
+    redis: config.REDIS_URL,
+  });
 
   // The one start-up policy (data-sql): development migrates; production refuses pending
   // migrations, since an empty database would pass /readyz and then fail every request.

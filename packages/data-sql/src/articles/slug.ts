@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { slugify as kitSlugify, slugWithSuffix as kitSlugWithSuffix } from '@roadmap/kit';
 
 /**
  * Slugs that are also path segments of the API: `GET /api/articles/feed` is the feed, so an
@@ -6,35 +6,8 @@ import { randomBytes } from 'node:crypto';
  */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['feed']);
 
-/**
- * "How to Train Your Dragon!" → "how-to-train-your-dragon". Accents are folded to ASCII
- * (é → e) so slugs stay readable in URLs; anything else becomes a dash. A reserved slug gets
- * "-article" appended ("Feed" → "feed-article").
- */
-export function slugify(title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-  if (!slug) return 'article';
-  return RESERVED_SLUGS.has(slug) ? `${slug}-article` : slug;
-}
+/** An article's slug: kit's rules (ASCII, dashes, 80 characters) with the API's reserved words. */
+export const slugify = (title: string): string => kitSlugify(title, RESERVED_SLUGS);
 
-/**
- * The slug a second article with the same title gets: the title slug plus a short random
- * suffix ("how-to-train-your-dragon-k3x9q2"). Why random and not "-2", "-3": a counter needs
- * "SELECT max(...)" first, which races between two concurrent writers and leaks how many
- * articles share a title; 6 base-36 characters collide with negligible probability, and the
- * unique index catches the case where they do.
- */
-export function slugWithSuffix(title: string): string {
-  const suffix = BigInt(`0x${randomBytes(5).toString('hex')}`)
-    .toString(36)
-    .padStart(6, '0')
-    .slice(-6);
-  return `${slugify(title)}-${suffix}`;
-}
+/** A taken slug gets 6 random base-36 characters; the unique index catches the rare clash. */
+export const slugWithSuffix = (title: string): string => kitSlugWithSuffix(title, RESERVED_SLUGS);

@@ -1,6 +1,21 @@
 import pg from 'pg';
 
 /**
+ * Where a start-up probe should look for PostgreSQL: outside production the database itself may
+ * not exist yet (prepareDatabase creates it), so the server's `postgres` maintenance database.
+ */
+export function startupProbeUrl(url: string, nodeEnv: string): string {
+  return nodeEnv === 'production' ? url : maintenanceUrl(url);
+}
+
+/** The same server and credentials, the `postgres` maintenance database. */
+function maintenanceUrl(url: string): string {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  return admin.toString();
+}
+
+/**
  * Creates the database named in `url` if it does not exist yet, by connecting to the server's
  * `postgres` maintenance database. So `pnpm start` works on a fresh server with no set-up.
  */
@@ -9,10 +24,8 @@ export async function ensureDatabase(url: string): Promise<{ created: boolean }>
   const name = decodeURIComponent(target.pathname.slice(1));
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
     throw new Error(`Unsupported database name "${name}"`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
   const client = new pg.Client({
-    connectionString: admin.toString(),
+    connectionString: maintenanceUrl(url),
     connectionTimeoutMillis: 5_000,
   });
   await client.connect();
