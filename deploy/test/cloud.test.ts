@@ -14,7 +14,7 @@ const APPS: CloudApp[] = [
   { name: 'rest-api', port: 3000, route: '/api' },
   { name: 'graphql-api', port: 4000, route: '/graphql' },
   { name: 'notifications', port: 3100, route: '/api/notifications' },
-  { name: 'relay', port: 9464 },
+  { name: 'relay', port: 3110 },
 ];
 
 function synth(overrides: Partial<ConstructorParameters<typeof ConduitStack>[2]> = {}): Template {
@@ -197,11 +197,11 @@ describe('deploy/cloud: which apps are deployed', () => {
         '# name package entry port check needs',
         'rest-api rest-api dist/main.js 3000 conduit -',
         'graphql-api graphql-api dist/main.js 4000 health -',
-        'relay events dist/relay/main.js - process rabbitmq',
+        'relay events dist/main.js 3110 health rabbitmq',
         'basics basics dist/main.js 8080 health -',
       ].join('\n'),
     );
-    for (const file of ['rest-api/src/main.ts', 'events/src/relay/main.ts', 'basics/src/main.ts']) {
+    for (const file of ['rest-api/src/main.ts', 'events/src/main.ts', 'basics/src/main.ts']) {
       mkdirSync(path.dirname(path.join(root, 'packages', file)), { recursive: true });
       writeFileSync(path.join(root, 'packages', file), '');
     }
@@ -211,7 +211,7 @@ describe('deploy/cloud: which apps are deployed', () => {
   test('when a package of apps.tsv does not exist yet, then it is not deployed; lessons never are', () => {
     expect(cloudApps(root)).toEqual([
       { name: 'rest-api', port: 3000, route: '/api' },
-      { name: 'relay', port: 9464 },
+      { name: 'relay', port: 3110 },
     ]);
   });
 

@@ -34,9 +34,11 @@ export function cloudApps(root = repoRoot): CloudApp[] {
     if (route === undefined) continue;
     const source = path.join(root, 'packages', pkg, 'src', entry.replace(/^dist\//, ''));
     if (!existsSync(source.replace(/\.js$/, '.ts'))) continue;
+    // Every cloud app serves /healthz on its port: the target group and ECS check it there.
+    if (!/^\d+$/.test(port)) throw new Error(`deploy/apps.tsv: ${name} needs an HTTP port`);
     apps.push({
       name,
-      port: port === '-' ? 9464 : Number(port),
+      port: Number(port),
       ...(route ? { route } : {}),
     });
   }
