@@ -9,7 +9,12 @@
  *  - long-running containers (Deployments, StatefulSets): startup, readiness and liveness probes;
  *  - our own containers (component api, worker, migration): a read-only root filesystem;
  *  - every Deployment is covered by a PodDisruptionBudget;
- *  - every Ingress backend is a Service of the same render.
+ *  - every Ingress backend is a Service of the same render, on a port that Service has;
+ *  - every Service selects the pods of a workload, on a port their containers name;
+ *  - network: a default-deny NetworkPolicy wherever our own pods run; each of our workloads has
+ *    a NetworkPolicy of its own (selected by its app name) with egress rules; every rule names
+ *    both its peers and its ports (no allow-all); the pods behind an Ingress accept the ingress
+ *    controller's namespace.
  */
 
 export interface Resource {
@@ -38,6 +43,27 @@ interface Container {
   startupProbe?: unknown;
   readinessProbe?: unknown;
   livenessProbe?: unknown;
+  ports?: Port[];
+}
+
+interface Port {
+  name?: string;
+  port?: number | string;
+  containerPort?: number;
+  targetPort?: number | string;
+}
+
+interface PolicyRule {
+  from?: unknown[];
+  to?: unknown[];
+  ports?: unknown[];
+}
+
+interface NetworkPolicySpec {
+  podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+  policyTypes?: string[];
+  ingress?: PolicyRule[];
+  egress?: PolicyRule[];
 }
 
 interface PodTemplate {
@@ -167,6 +193,149 @@ export function checkPolicies(resources: Resource[]): string[] {
           problems.push(`${id(resource)}: ${path.path ?? '?'} routes to a missing Service ${name}`);
         }
       }
+    }
+  }
+  problems.push(...checkServices(resources), ...checkNetwork(resources));
+  return problems;
+}
+
+const podsOf = (resources: Resource[]) =>
+  resources
+    .filter((r) => r.kind && WORKLOADS.has(r.kind))
+    .map((r) => ({ resource: r, pod: podTemplate(r) ?? {} }));
+
+/** Services select real pods on ports those pods name; Ingresses use ports Services have. */
+function checkServices(resources: Resource[]): string[] {
+  const problems: string[] = [];
+  const pods = podsOf(resources);
+  const servicePorts = new Map<string, Port[]>();
+  for (const service of resources.filter((r) => r.kind === 'Service')) {
+    const spec = service.spec as { selector?: Record<string, string>; ports?: Port[] };
+    servicePorts.set(service.metadata?.name ?? '', spec.ports ?? []);
+    const selected = pods.filter(({ pod }) =>
+      matches(spec.selector ?? {}, pod.metadata?.labels ?? {}),
+    );
+    if (selected.length === 0) {
+      problems.push(`${id(service)}: its selector matches no workload's pods`);
+      continue;
+    }
+    const named = new Set(
+      selected.flatMap(({ pod }) =>
+        (pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.name)),
+      ),
+    );
+    for (const port of spec.ports ?? []) {
+      if (typeof port.targetPort === 'string' && !named.has(port.targetPort)) {
+        problems.push(
+          `${id(service)}: targetPort ${port.targetPort} is no container port of its pods`,
+        );
+      }
+    }
+  }
+  for (const ingress of resources.filter((r) => r.kind === 'Ingress')) {
+    for (const path of ingressPaths(ingress)) {
+      const backend = path.backend?.service;
+      const ports = servicePorts.get(backend?.name ?? '');
+      const wanted = backend?.port?.name ?? backend?.port?.number;
+      if (ports && !ports.some((p) => p.name === wanted || p.port === wanted)) {
+        problems.push(
+          `${id(ingress)}: ${path.path ?? '?'} uses port ${String(wanted)}, which Service ${backend?.name} lacks`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+interface IngressPath {
+  path?: string;
+  backend?: { service?: { name?: string; port?: { name?: string; number?: number } } };
+}
+
+function ingressPaths(ingress: Resource): IngressPath[] {
+  const rules = (ingress.spec as { rules?: Array<{ http?: { paths?: IngressPath[] } }> }).rules;
+  return (rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+}
+
+const policySpec = (r: Resource) => (r.spec ?? {}) as NetworkPolicySpec;
+
+/** Default deny, one policy per app, no allow-all rule, and Ingress routes that are allowed in. */
+function checkNetwork(resources: Resource[]): string[] {
+  const problems: string[] = [];
+  const policies = resources.filter((r) => r.kind === 'NetworkPolicy');
+  const own = podsOf(resources).filter(({ pod }) =>
+    OWN_COMPONENTS.has(pod.metadata?.labels?.['app.kubernetes.io/component'] ?? ''),
+  );
+  if (own.length === 0) return problems;
+
+  const denyAll = policies.some((p) => {
+    const spec = policySpec(p);
+    return (
+      Object.keys(spec.podSelector ?? {}).length === 0 &&
+      ['Ingress', 'Egress'].every((t) => spec.policyTypes?.includes(t)) &&
+      !spec.ingress?.length &&
+      !spec.egress?.length
+    );
+  });
+  if (!denyAll)
+    problems.push('NetworkPolicy: no default-deny policy (empty podSelector, no rules)');
+
+  for (const policy of policies) {
+    const spec = policySpec(policy);
+    for (const [direction, rules] of [
+      ['ingress', spec.ingress ?? []],
+      ['egress', spec.egress ?? []],
+    ] as const) {
+      rules.forEach((rule, index) => {
+        const peers = direction === 'ingress' ? rule.from : rule.to;
+        if (!peers?.length)
+          problems.push(`${id(policy)}: ${direction} rule ${index} allows any peer`);
+        if (!rule.ports?.length)
+          problems.push(`${id(policy)}: ${direction} rule ${index} allows any port`);
+      });
+    }
+  }
+
+  const appPolicies = (app: string) =>
+    policies.filter(
+      (p) => policySpec(p).podSelector?.matchLabels?.['app.kubernetes.io/name'] === app,
+    );
+  for (const { resource, pod } of own) {
+    const app = pod.metadata?.labels?.['app.kubernetes.io/name'] ?? '';
+    const mine = appPolicies(app);
+    if (
+      !mine.some(
+        (p) => policySpec(p).policyTypes?.includes('Egress') && policySpec(p).egress?.length,
+      )
+    ) {
+      problems.push(`${id(resource)}: no NetworkPolicy of its own allows its egress`);
+    }
+  }
+
+  // The pods behind each Ingress must accept the ingress controller, or the route is dead.
+  const serviceSelectors = new Map(
+    resources
+      .filter((r) => r.kind === 'Service')
+      .map((r) => [
+        r.metadata?.name ?? '',
+        (r.spec as { selector?: Record<string, string> }).selector ?? {},
+      ]),
+  );
+  for (const ingress of resources.filter((r) => r.kind === 'Ingress')) {
+    for (const path of ingressPaths(ingress)) {
+      const app = serviceSelectors.get(path.backend?.service?.name ?? '')?.[
+        'app.kubernetes.io/name'
+      ];
+      if (!app) continue;
+      const allowed = appPolicies(app).some((p) =>
+        (policySpec(p).ingress ?? []).some((rule) =>
+          JSON.stringify(rule.from ?? []).includes('"kubernetes.io/metadata.name":"ingress-nginx"'),
+        ),
+      );
+      if (!allowed)
+        problems.push(
+          `${id(ingress)}: ${path.path ?? '?'} reaches ${app}, whose NetworkPolicy does not admit the ingress controller`,
+        );
     }
   }
   return problems;

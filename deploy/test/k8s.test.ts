@@ -67,6 +67,46 @@ describe('deploy/k8s base files (every app, listed or not yet)', () => {
     expect(named(resources, 'PodDisruptionBudget', 'relay')).toBeDefined();
   });
 
+  test('when the app policies are read, then each app may reach exactly the ports it needs', () => {
+    const egress = (app: string) =>
+      resources
+        .filter(
+          (r) =>
+            r.kind === 'NetworkPolicy' &&
+            (r.spec as { podSelector: { matchLabels?: Record<string, string> } }).podSelector
+              .matchLabels?.['app.kubernetes.io/name'] === app,
+        )
+        .flatMap(
+          (r) => (r.spec as { egress?: Array<{ ports: Array<{ port: number }> }> }).egress ?? [],
+        )
+        .flatMap((rule) => rule.ports.map((p) => p.port))
+        .sort((a, b) => a - b);
+    expect(egress('rest-api')).toEqual([5432, 6379]);
+    expect(egress('graphql-api')).toEqual([5432, 6379]);
+    expect(egress('notifications')).toEqual([3000, 5432, 5672, 6379]);
+    expect(egress('relay')).toEqual([5432, 5672]);
+    expect(egress('conduit-migrate')).toEqual([5432]);
+  });
+
+  test('when notifications and the relay are read, then tokens are checked against rest-api and the relay is probed on 3110', () => {
+    const env = (name: string) =>
+      (
+        named(resources, 'Deployment', name).spec as {
+          template: {
+            spec: { containers: Array<{ env: Array<{ name: string; value: string }> }> };
+          };
+        }
+      ).template.spec.containers[0]!.env;
+    expect(env('notifications')).toEqual(
+      expect.arrayContaining([
+        { name: 'JWKS_URL', value: 'http://rest-api/.well-known/jwks.json' },
+        { name: 'NOTIFICATIONS_STORE', value: 'postgres' },
+      ]),
+    );
+    expect(env('relay')).toEqual([{ name: 'PORT', value: '3110' }]);
+    expect(JSON.stringify(named(resources, 'Deployment', 'relay'))).toContain('"path":"/readyz"');
+  });
+
   test('when the Ingresses are read, then /api, /graphql and /api/notifications each reach their app', () => {
     const routes = resources
       .filter((r) => r.kind === 'Ingress')
@@ -211,6 +251,70 @@ describe('the policy checker fails on broken manifests', () => {
     expect(checkPolicies(noService)).toEqual([
       'Ingress/graphql-api: /graphql routes to a missing Service graphql-api',
     ]);
+  });
+
+  const policy = (name: string) => named(base, 'NetworkPolicy', name);
+  type Rules = {
+    ingress?: Array<{ from?: unknown[]; ports?: unknown[] }>;
+    egress?: Array<{ to?: unknown[]; ports?: unknown[] }>;
+  };
+  test.each([
+    [
+      'the relay loses its own NetworkPolicy',
+      () => base.filter((r) => r !== policy('relay')),
+      ['Deployment/relay: no NetworkPolicy of its own allows its egress'],
+    ],
+    [
+      'the default-deny policy is removed',
+      () => base.filter((r) => r !== policy('default-deny')),
+      ['NetworkPolicy: no default-deny policy (empty podSelector, no rules)'],
+    ],
+    [
+      "an egress rule of graphql-api's policy names no ports",
+      () => {
+        const broken = clone(policy('graphql-api'));
+        delete (broken.spec as Rules).egress![0]!.ports;
+        return [...base.filter((r) => r !== policy('graphql-api')), broken];
+      },
+      ['NetworkPolicy/graphql-api: egress rule 0 allows any port'],
+    ],
+    [
+      "notifications' policy no longer admits the ingress controller",
+      () => {
+        const broken = clone(policy('notifications'));
+        (broken.spec as Rules).ingress![0]!.from = [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+        ];
+        return [...base.filter((r) => r !== policy('notifications')), broken];
+      },
+      [
+        'Ingress/notifications: /api/notifications reaches notifications, whose NetworkPolicy does not admit the ingress controller',
+      ],
+    ],
+    [
+      "the relay Service's selector has a typo",
+      () => {
+        const service = named(base, 'Service', 'relay');
+        const broken = clone(service);
+        (broken.spec as { selector: Record<string, string> }).selector = {
+          'app.kubernetes.io/name': 'realy',
+        };
+        return [...base.filter((r) => r !== service), broken];
+      },
+      ["Service/relay: its selector matches no workload's pods"],
+    ],
+    [
+      "graphql-api's Service targets a port its container does not name",
+      () => {
+        const service = named(base, 'Service', 'graphql-api');
+        const broken = clone(service);
+        (broken.spec as { ports: Array<{ targetPort: string }> }).ports[0]!.targetPort = 'htp';
+        return [...base.filter((r) => r !== service), broken];
+      },
+      ['Service/graphql-api: targetPort htp is no container port of its pods'],
+    ],
+  ])('when %s, then the checker names it', (_what, breakIt, expected) => {
+    expect(checkPolicies(breakIt())).toEqual(expected);
   });
 
   test('when a field has the wrong type, then the schema validation names it', () => {
