@@ -114,18 +114,77 @@ describe('deploy/cloud: the CDK app, synthesised offline', () => {
     );
   });
 
+  test('when synthesised, then the relay runs two tasks with no load balancer, and every app a health check', () => {
+    const services = template.findResources('AWS::ECS::Service');
+    const relay = Object.entries(services).find(([id]) => id.startsWith('relayService'));
+    expect(relay).toBeDefined();
+    const props = (relay![1] as { Properties: ServiceProperties & { LoadBalancers?: unknown } })
+      .Properties;
+    expect(props.DesiredCount).toBe(2);
+    expect(props.LoadBalancers).toBeUndefined();
+    const behindAlb = Object.values(services).filter(
+      (s) => (s as { Properties: { LoadBalancers?: unknown[] } }).Properties.LoadBalancers?.length,
+    );
+    expect(behindAlb).toHaveLength(APPS.filter((a) => a.route).length);
+    template.resourcePropertiesCountIs(
+      'AWS::ECS::TaskDefinition',
+      {
+        ContainerDefinitions: [
+          Match.objectLike({
+            HealthCheck: Match.objectLike({
+              Command: ['CMD', 'node', '/usr/local/lib/healthcheck.js'],
+            }),
+          }),
+        ],
+      },
+      APPS.length,
+    );
+  });
+
+  test('when synthesised, then notifications fetches the JWKS from rest-api by its private DNS name', () => {
+    template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', {
+      Name: 'conduit.internal',
+    });
+    template.hasResourceProperties('AWS::ServiceDiscovery::Service', { Name: 'rest-api' });
+    const notifications = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
+      .flatMap(
+        (d) =>
+          (
+            d as {
+              Properties: { ContainerDefinitions: Array<{ Name: string; Environment: unknown }> };
+            }
+          ).Properties.ContainerDefinitions,
+      )
+      .find((c) => c.Name === 'notifications');
+    expect(notifications?.Environment).toEqual(
+      expect.arrayContaining([
+        { Name: 'JWKS_URL', Value: 'http://rest-api.conduit.internal:3000/.well-known/jwks.json' },
+        { Name: 'NOTIFICATIONS_STORE', Value: 'mongo' },
+      ]),
+    );
+    // The apps' security group admits itself on rest-api's port (and no wider).
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 3000,
+      ToPort: 3000,
+      Description: 'apps to rest-api',
+    });
+  });
+
   test('when asked for fewer than two tasks, then it still runs two', () => {
     const small = synth({ minTasks: 1 });
     small.allResourcesProperties('AWS::ECS::Service', { DesiredCount: 2 });
   });
 
-  test('when synthesised, then every routed app has a 5xx alarm, and the load balancer has one too', () => {
+  test('when synthesised, then every routed app has a 5xx alarm, the load balancer one, every app a task-count alarm', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => (a as { Properties: { MetricName: string } }).Properties.MetricName,
     );
     const routed = APPS.filter((a) => a.route).length;
     expect(alarms.filter((m) => m === 'HTTPCode_Target_5XX_Count')).toHaveLength(routed);
     expect(alarms.filter((m) => m === 'HTTPCode_ELB_5XX_Count')).toHaveLength(1);
+    // And every app, the relay included, alarms when fewer than its minimum of tasks run.
+    expect(alarms.filter((m) => m === 'RunningTaskCount')).toHaveLength(APPS.length);
   });
 
   test('when synthesised, then the load balancer routes like the gateway and checks /readyz', () => {

@@ -14,6 +14,7 @@ import {
   aws_logs as logs,
   aws_rds as rds,
   aws_secretsmanager as secretsmanager,
+  aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import { type Construct } from 'constructs';
 import { type CloudApp } from './apps';
@@ -32,7 +33,9 @@ export interface ConduitStackProps extends StackProps {
  * The Conduit stack on AWS: a VPC over two availability zones; the apps on ECS Fargate in its
  * private subnets behind an application load balancer; the managed data services in isolated
  * subnets (no route to or from the internet), encrypted, reachable only from the apps; every
- * secret in Secrets Manager; CPU autoscaling; alarms on server errors.
+ * secret in Secrets Manager; CPU autoscaling; alarms on server errors and missing tasks. The
+ * apps find each other by private DNS (Cloud Map, `<app>.conduit.internal`): notifications
+ * fetches rest-api's public keys (JWKS) there, never through the public load balancer.
  */
 export class ConduitStack extends Stack {
   constructor(scope: Construct, id: string, props: ConduitStackProps) {
@@ -191,6 +194,33 @@ export class ConduitStack extends Stack {
       vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
+    const namespace = cluster.addDefaultCloudMapNamespace({
+      name: 'conduit.internal',
+      type: servicediscovery.NamespaceType.DNS_PRIVATE,
+      vpc,
+    });
+    // App to app inside the VPC (notifications → rest-api's JWKS), on the app ports only.
+    for (const app of props.apps) {
+      appsSecurityGroup.addIngressRule(
+        appsSecurityGroup,
+        ec2.Port.tcp(app.port),
+        `apps to ${app.name}`,
+      );
+    }
+    const restApi = props.apps.find((a) => a.name === 'rest-api');
+    /** Settings one app needs besides the shared ones. */
+    const appEnvironment: Record<string, Record<string, string>> = {
+      // The DocumentDB cluster is this service's store; tokens are checked with the public
+      // keys rest-api serves, reached by its private DNS name.
+      notifications: {
+        NOTIFICATIONS_STORE: 'mongo',
+        ...(restApi
+          ? {
+              JWKS_URL: `http://rest-api.${namespace.namespaceName}:${restApi.port}/.well-known/jwks.json`,
+            }
+          : {}),
+      },
+    };
     const alb = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc,
       internetFacing: true,
@@ -243,7 +273,7 @@ export class ConduitStack extends Stack {
       });
       task.addContainer(name, {
         image: image(name === 'migrate' ? 'rest-api' : name),
-        environment: { ...environment, PORT: String(port) },
+        environment: { ...environment, ...appEnvironment[name], PORT: String(port) },
         secrets: containerSecrets,
         logging: ecs.LogDrivers.awsLogs({
           streamPrefix: name,
@@ -255,7 +285,17 @@ export class ConduitStack extends Stack {
         stopTimeout: Duration.seconds(20),
         ...(name === 'migrate'
           ? { command: ['node', 'node_modules/@roadmap/data-sql/dist/cli/migrate.js', 'up'] }
-          : {}),
+          : {
+              // The image's own HEALTHCHECK command (GET /healthz on $PORT): ECS replaces a
+              // task that fails it, which is all the relay has, as no load balancer probes it.
+              healthCheck: {
+                command: ['CMD', 'node', '/usr/local/lib/healthcheck.js'],
+                interval: Duration.seconds(15),
+                timeout: Duration.seconds(5),
+                retries: 3,
+                startPeriod: Duration.seconds(30),
+              },
+            }),
       });
       task.addVolume({ name: 'tmp' });
       task.defaultContainer!.addMountPoints({
@@ -281,6 +321,24 @@ export class ConduitStack extends Stack {
         assignPublicIp: false,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
         securityGroups: [appsSecurityGroup],
+        // Every app gets a private DNS name (<app>.conduit.internal); rest-api's is the JWKS.
+        cloudMapOptions: { name: app.name, dnsTtl: Duration.seconds(10) },
+      });
+      // Fewer tasks running than the minimum for 5 minutes: a crash loop, or a zone gone.
+      // For the relay, with no load balancer in front, this is the alarm that matters.
+      new cloudwatch.Alarm(this, `${app.name}Tasks`, {
+        alarmDescription: `${app.name} runs fewer than ${minTasks} tasks`,
+        metric: new cloudwatch.Metric({
+          namespace: 'ECS/ContainerInsights',
+          metricName: 'RunningTaskCount',
+          dimensionsMap: { ClusterName: cluster.clusterName, ServiceName: service.serviceName },
+          statistic: 'Minimum',
+          period: Duration.minutes(1),
+        }),
+        threshold: minTasks,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
       const scaling = service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
       scaling.scaleOnCpuUtilization('Cpu', {
