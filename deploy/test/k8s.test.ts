@@ -107,7 +107,7 @@ describe('deploy/k8s base files (every app, listed or not yet)', () => {
     expect(JSON.stringify(named(resources, 'Deployment', 'relay'))).toContain('"path":"/readyz"');
   });
 
-  test('when the Ingresses are read, then /api, /graphql and /api/notifications each reach their app', () => {
+  test('when the Ingresses are read, then /api, /docs, /graphql and /api/notifications each reach their app', () => {
     const routes = resources
       .filter((r) => r.kind === 'Ingress')
       .flatMap(
@@ -125,6 +125,7 @@ describe('deploy/k8s base files (every app, listed or not yet)', () => {
     expect(routes).toEqual([
       '/api -> rest-api',
       '/api/notifications -> notifications',
+      '/docs -> rest-api',
       '/graphql -> graphql-api',
     ]);
   });
@@ -178,6 +179,19 @@ withKubectl('deploy/k8s overlay differences', () => {
       'conduit-secrets',
     ]);
     expect(prod.some((r) => r.kind === 'StatefulSet')).toBe(false);
+    // The TLS patch adds its annotation next to the base's, and drops none of them.
+    for (const ingress of prod.filter((r) => r.kind === 'Ingress')) {
+      const annotations = (ingress.metadata as { annotations?: Record<string, string> })
+        .annotations;
+      expect(annotations).toMatchObject({
+        'cert-manager.io/cluster-issuer': 'letsencrypt',
+        'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
+      });
+    }
+    expect(
+      (named(prod, 'Ingress', 'graphql-api').metadata as { annotations: Record<string, string> })
+        .annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'],
+    ).toBe('3600');
     const api = named(prod, 'Deployment', 'rest-api');
     expect(JSON.stringify(api)).toContain('ghcr.io/your-org/roadmap-rest-api:0.1.0');
     const hpa = named(prod, 'HorizontalPodAutoscaler', 'rest-api');
