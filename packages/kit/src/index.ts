@@ -60,6 +60,8 @@ export {
   publishSpan,
   consumeSpan,
   currentTraceIds,
+  currentTraceparent,
+  contextFromTraceparent,
   SpanKind,
   type MessageHeaders,
 } from './tracing';

@@ -1,5 +1,5 @@
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { logger as defaultLogger, type Logger } from '@roadmap/kit';
+import { consumeSpan, logger as defaultLogger, type Logger } from '@roadmap/kit';
 import { parseEvent, type DomainEvent, type Rejection } from '../contracts/catalog';
 import type { Broker } from './connection';
 import {
@@ -151,23 +151,54 @@ export class Consumer {
     const key = parsed.ok ? parsed.event.aggregateId : `\u0000${message.fields.deliveryTag}`;
     const previous = this.chains.get(key) ?? Promise.resolve();
     const next = previous
-      .then(() => this.process(message, parsed, channel, confirm))
-      .catch((err: unknown) => {
-        // The retry or dead letter could not be written (broker trouble): hand the message
-        // back so it is redelivered rather than held unacked for the channel's lifetime.
-        this.log.error({ err }, 'message processing failed; requeued');
-        try {
-          channel.nack(message, false, true);
-        } catch {
-          // channel already gone: the broker requeues the message by itself
-        }
-      })
+      .then(() => this.handle(message, parsed, channel, confirm))
       .finally(() => {
         if (this.chains.get(key) === next) this.chains.delete(key);
         this.inFlight--;
         if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
       });
     this.chains.set(key, next);
+  }
+
+  /**
+   * One delivery in a CONSUMER span, the child of the publish that sent it (its `traceparent`
+   * header; the envelope's own when the header is missing). Everything the handler does, and
+   * every line it logs, belongs to that span.
+   */
+  private handle(
+    message: ConsumeMessage,
+    parsed: ReturnType<typeof parseEvent>,
+    channel: Channel,
+    confirm: ConfirmChannel,
+  ): Promise<void> {
+    const headers = message.properties.headers ?? {};
+    const carried =
+      headers.traceparent === undefined && parsed.ok && parsed.event.traceparent
+        ? { ...headers, traceparent: parsed.event.traceparent }
+        : headers;
+    return consumeSpan(
+      this.options.queue,
+      carried,
+      async () => {
+        try {
+          await this.process(message, parsed, channel, confirm);
+        } catch (err) {
+          // The retry or dead letter could not be written (broker trouble): hand the message
+          // back so it is redelivered rather than held unacked for the channel's lifetime.
+          this.log.error({ err }, 'message processing failed; requeued');
+          try {
+            channel.nack(message, false, true);
+          } catch {
+            // channel already gone: the broker requeues the message by itself
+          }
+        }
+      },
+      {
+        'messaging.message.id': String(message.properties.messageId ?? ''),
+        'messaging.rabbitmq.message.delivery_tag': message.fields.deliveryTag,
+        ...(parsed.ok ? { 'messaging.message.type': parsed.event.type } : {}),
+      },
+    );
   }
 
   private async process(
