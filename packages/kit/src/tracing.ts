@@ -152,4 +152,4 @@ export function currentTraceIds(): { trace_id: string; span_id: string } | undef
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }
 
-export { SpanKind };
+export { SpanKind, SpanStatusCode };

@@ -3,6 +3,7 @@ import {
   contextFromTraceparent,
   logger as defaultLogger,
   publishSpan,
+  type EventMetrics,
   type Logger,
   type MessageHeaders,
 } from '@roadmap/kit';
@@ -21,6 +22,8 @@ export interface PublisherOptions {
    */
   unroutable?: 'reject' | 'report';
   logger?: Logger;
+  /** Counts each publish in events_published_total{event_type,outcome} (kit's metrics.events). */
+  metrics?: EventMetrics;
 }
 
 export interface PublishResult {
@@ -143,7 +146,20 @@ export class Publisher {
    * request that wrote the outbox row), else the active one; the message's `traceparent`
    * header is this span's, so the consumer's span is its child.
    */
-  publish(event: Envelope): Promise<PublishResult> {
+  async publish(event: Envelope): Promise<PublishResult> {
+    const count = (outcome: 'confirmed' | 'unroutable' | 'failed') =>
+      this.options.metrics?.published.inc({ event_type: event.type, outcome });
+    try {
+      const result = await this.publishTraced(event);
+      count(result.routed ? 'confirmed' : 'unroutable');
+      return result;
+    } catch (err) {
+      count(err instanceof UnroutableError ? 'unroutable' : 'failed');
+      throw err;
+    }
+  }
+
+  private publishTraced(event: Envelope): Promise<PublishResult> {
     return publishSpan(
       event.type,
       (trace) => this.send(event, trace),
