@@ -1,8 +1,9 @@
 // The outbox relay as a process of its own: `pnpm --filter @roadmap/events relay` (and
 // `pnpm start`). It serves /healthz and /readyz so a supervisor can tell it is alive and
-// connected; everything else it does is move outbox rows to RabbitMQ.
+// connected, and /metrics (publishes, batch durations, the outbox backlog) for Prometheus;
+// everything else it does is move outbox rows to RabbitMQ.
 import { createLogger, loadConfig, runMain, StartupError } from '@roadmap/kit';
-import { createHttpApp, finishHttpApp, startHttpServer } from '@roadmap/kit/express';
+import { createHttpApp, createMetrics, finishHttpApp, startHttpServer } from '@roadmap/kit/express';
 import {
   outboxBacklog,
   createPool,
@@ -19,6 +20,9 @@ runMain(async () => {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'outbox-relay' });
   const databaseUrl = config.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const pool = createPool(databaseUrl, { max: 2, applicationName: 'outbox-relay' });
+  // Served by createHttpApp's /metrics on PORT (behind METRICS_ALLOW, as in every app).
+  const metrics = createMetrics({ service: 'outbox-relay' });
+  metrics.trackPool('outbox-relay', pool);
   const broker = await connectBroker({
     url: config.RABBITMQ_URL,
     name: 'outbox-relay',
@@ -35,6 +39,7 @@ runMain(async () => {
     timeoutMs: config.EVENTS_PUBLISH_TIMEOUT_MS,
     unroutable: 'report',
     logger,
+    metrics: metrics.events,
   });
   await publisher.start();
   const relay = new OutboxRelay({
@@ -44,11 +49,14 @@ runMain(async () => {
     batchSize: config.RELAY_BATCH_SIZE,
     pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
     logger,
+    metrics: metrics.events,
+    outbox: 'conduit',
   });
 
   const { app, health } = createHttpApp({
     name: 'outbox-relay',
     logger,
+    metrics,
     readiness: [
       { name: 'postgres', check: () => pool.query('SELECT 1') },
       {

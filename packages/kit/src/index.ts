@@ -60,9 +60,21 @@ export {
   publishSpan,
   consumeSpan,
   currentTraceIds,
+  currentTraceparent,
+  contextFromTraceparent,
   SpanKind,
+  SpanStatusCode,
   type MessageHeaders,
 } from './tracing';
 export { tracingEnabled } from './otel-config';
+export {
+  createEventMetrics,
+  HANDLER_BUCKETS,
+  LAG_BUCKETS,
+  type EventMetrics,
+  type PublishOutcome,
+  type ConsumeOutcome,
+  type OutboxBacklogReader,
+} from './event-metrics';
 export { JsonResponse, jsonResponse, lastResponseMemo, weakEtag } from './json-response';
 export { slugify, slugWithSuffix } from './slug';

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { BlockList, isIPv4 } from 'node:net';
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createEventMetrics, type EventMetrics } from './event-metrics';
+
+export type { EventMetrics } from './event-metrics';
 
 /** What `trackPool()` reads from a pg.Pool (structural, so kit needs no pg types here). */
 export interface PoolLike {
@@ -14,25 +17,6 @@ export interface PoolLike {
 /** What `trackRedis()` reads from an ioredis client. */
 export interface RedisStatusLike {
   readonly status: string;
-}
-
-/**
- * The counters and gauges of the event pipeline. Created in every app (so names and help texts
- * live in one place), they show no series until the events code records something.
- */
-export interface EventMetrics {
-  /** events_published_total{event_type}: an event handed to the broker (confirmed). */
-  published: Counter<'event_type'>;
-  /** events_consumed_total{consumer,event_type,outcome}: outcome is `ok`, `retry` or `failed`. */
-  consumed: Counter<'consumer' | 'event_type' | 'outcome'>;
-  /** events_dead_lettered_total{consumer,event_type}: gave up after the delivery limit. */
-  deadLettered: Counter<'consumer' | 'event_type'>;
-  /** events_consumer_lag_messages{queue}: messages waiting in a consumer's queue. */
-  consumerLag: Gauge<'queue'>;
-  /** outbox_backlog_events{outbox}: rows written but not yet relayed. */
-  outboxBacklog: Gauge<'outbox'>;
-  /** outbox_oldest_event_age_seconds{outbox}: how long the oldest unrelayed row has waited. */
-  outboxOldestAgeSeconds: Gauge<'outbox'>;
 }
 
 export interface Metrics {
@@ -124,44 +108,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
-  const events: EventMetrics = {
-    published: new Counter({
-      name: 'events_published_total',
-      help: 'Events confirmed by the broker.',
-      labelNames: ['event_type'] as const,
-      registers: [registry],
-    }),
-    consumed: new Counter({
-      name: 'events_consumed_total',
-      help: 'Event deliveries handled by a consumer, by outcome (ok, retry, failed).',
-      labelNames: ['consumer', 'event_type', 'outcome'] as const,
-      registers: [registry],
-    }),
-    deadLettered: new Counter({
-      name: 'events_dead_lettered_total',
-      help: 'Events a consumer gave up on (moved to its dead-letter queue).',
-      labelNames: ['consumer', 'event_type'] as const,
-      registers: [registry],
-    }),
-    consumerLag: new Gauge({
-      name: 'events_consumer_lag_messages',
-      help: 'Messages ready in a consumer queue and not yet delivered.',
-      labelNames: ['queue'] as const,
-      registers: [registry],
-    }),
-    outboxBacklog: new Gauge({
-      name: 'outbox_backlog_events',
-      help: 'Outbox rows written and not yet published.',
-      labelNames: ['outbox'] as const,
-      registers: [registry],
-    }),
-    outboxOldestAgeSeconds: new Gauge({
-      name: 'outbox_oldest_event_age_seconds',
-      help: 'Age of the oldest unpublished outbox row (0 when empty).',
-      labelNames: ['outbox'] as const,
-      registers: [registry],
-    }),
-  };
+  // The event pipeline's metrics: see event-metrics.ts.
+  const events: EventMetrics = createEventMetrics(registry);
 
   const httpMiddleware: RequestHandler = (req, res, next) => {
     const stop = duration.startTimer();

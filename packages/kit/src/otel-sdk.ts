@@ -20,6 +20,16 @@ export function startTracing(): NodeSDK {
         // Express 5 routes through the `router` package; the express instrumentation already
         // makes one span per middleware, and this one would make each a second time.
         '@opentelemetry/instrumentation-router': { enabled: false },
+        // The events bus makes its PRODUCER/CONSUMER spans itself (kit's publishSpan and
+        // consumeSpan), with the outbox row's stored context as the parent; this one would add
+        // a second span per publish and per delivery, parented on whatever happened to be active.
+        '@opentelemetry/instrumentation-amqplib': { enabled: false },
+        // Only queries inside a traced operation: the relay's outbox poll, the LISTEN
+        // connection, health checks and Redis pings would otherwise each start a root trace
+        // every second.
+        '@opentelemetry/instrumentation-pg': { requireParentSpan: true },
+        '@opentelemetry/instrumentation-ioredis': { requireParentSpan: true },
+        '@opentelemetry/instrumentation-mongodb': { requireParentSpan: true },
         // Probes and scrapes every few seconds are not traffic worth a trace.
         '@opentelemetry/instrumentation-http': {
           ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)\b/.test(req.url ?? ''),

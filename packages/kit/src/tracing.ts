@@ -81,17 +81,42 @@ export async function withSpan<T>(
   );
 }
 
-/** A PRODUCER span around a publish; `work` gets headers that already carry its context. */
+/**
+ * The active span's W3C `traceparent`, to store with something that outlives the request (an
+ * outbox row). Undefined when no span is recording (no SDK started, or outside any span).
+ */
+export function currentTraceparent(from: Context = context.active()): string | undefined {
+  const value = injectTraceHeaders({}, from).traceparent;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The context a stored `traceparent` stands for (the active context when there is none). */
+export function contextFromTraceparent(traceparent: string | null | undefined): Context {
+  return traceparent ? extractTraceContext({ traceparent }) : context.active();
+}
+
+/**
+ * A PRODUCER span around a publish; `work` gets headers that already carry its context.
+ * `parent` (default the active context) is how a relay publishes an outbox row as a child of
+ * the request that wrote it: pass `contextFromTraceparent(row.traceparent)`.
+ */
 export function publishSpan<T>(
   destination: string,
   work: (headers: MessageHeaders) => Promise<T>,
   headers: MessageHeaders = {},
+  options: { parent?: Context; attributes?: Attributes } = {},
 ): Promise<T> {
   return withSpan(
     `publish ${destination}`,
     {
       kind: SpanKind.PRODUCER,
-      attributes: { 'messaging.operation.type': 'send', 'messaging.destination.name': destination },
+      parent: options.parent,
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': destination,
+        ...options.attributes,
+      },
     },
     () => work(injectTraceHeaders(headers)),
   );
@@ -102,13 +127,19 @@ export function consumeSpan<T>(
   source: string,
   headers: MessageHeaders | undefined | null,
   work: (span: Span) => Promise<T>,
+  attributes: Attributes = {},
 ): Promise<T> {
   return withSpan(
     `process ${source}`,
     {
       kind: SpanKind.CONSUMER,
       parent: extractTraceContext(headers),
-      attributes: { 'messaging.operation.type': 'process', 'messaging.destination.name': source },
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': source,
+        ...attributes,
+      },
     },
     work,
   );
@@ -121,4 +152,4 @@ export function currentTraceIds(): { trace_id: string; span_id: string } | undef
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }
 
-export { SpanKind };
+export { SpanKind, SpanStatusCode };

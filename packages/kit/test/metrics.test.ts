@@ -94,7 +94,7 @@ describe('metrics', () => {
 
   it('when scraped, then default process metrics and every documented name and help text are there', async () => {
     const { app, metrics } = buildApp();
-    metrics.events.published.inc({ event_type: 'ArticlePublished' });
+    metrics.events.published.inc({ event_type: 'ArticlePublished', outcome: 'confirmed' });
     await request(app).get('/api/articles/a').expect(200);
     const { text } = await request(app).get('/metrics').expect(200);
     for (const name of [
@@ -111,14 +111,16 @@ describe('metrics', () => {
       'rate_limit_rejections_total',
       'events_published_total',
       'events_consumed_total',
-      'events_dead_lettered_total',
-      'events_consumer_lag_messages',
+      'events_handler_duration_seconds',
+      'events_consumer_lag_seconds',
+      'events_dead_letter_queue_messages',
+      'outbox_relay_batch_duration_seconds',
       'outbox_backlog_events',
       'outbox_oldest_event_age_seconds',
     ])
       expect(text).toContain(`# HELP ${name} `);
     expect(samples(text, 'events_published_total')).toEqual([
-      '{event_type="ArticlePublished",service="metrics-test"} 1',
+      '{event_type="ArticlePublished",outcome="confirmed",service="metrics-test"} 1',
     ]);
     // A histogram's buckets include the latency objective the alert rules count against.
     expect(text).toContain('le="0.3"');
@@ -188,7 +190,9 @@ describe('metrics', () => {
 
   it('when a process without an HTTP app starts the metrics server, then its own port serves /metrics', async () => {
     const metrics = createMetrics({ service: 'relay-test', defaultMetrics: false });
-    metrics.events.outboxBacklog.set({ outbox: 'conduit' }, 7);
+    metrics.events.trackOutbox('conduit', () =>
+      Promise.resolve({ unpublished: 7, oldestAgeMs: 2_500 }),
+    );
     metrics.gaugeFrom('queue_depth_test', 'A gauge read at scrape time.', () => 3);
     const server = await startMetricsServer({ metrics, port: 0, host: '127.0.0.1' });
     try {
@@ -203,6 +207,9 @@ describe('metrics', () => {
       });
       expect(samples(body, 'outbox_backlog_events')).toEqual([
         '{outbox="conduit",service="relay-test"} 7',
+      ]);
+      expect(samples(body, 'outbox_oldest_event_age_seconds')).toEqual([
+        '{outbox="conduit",service="relay-test"} 2.5',
       ]);
       expect(samples(body, 'queue_depth_test')).toEqual(['{service="relay-test"} 3']);
     } finally {

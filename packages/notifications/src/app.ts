@@ -1,5 +1,5 @@
 import type { Logger } from '@roadmap/kit';
-import { createHttpApp, finishHttpApp, type HttpApp } from '@roadmap/kit/express';
+import { createHttpApp, finishHttpApp, type HttpApp, type Metrics } from '@roadmap/kit/express';
 import type { JwksVerifier } from './jwks';
 import { notificationsRoutes, Streams } from './notifications.routes';
 import type { NotificationsService } from './notifications.service';
@@ -17,6 +17,8 @@ export interface AppDeps {
   /** Extra readiness checks (main adds the broker). */
   readiness?: Array<{ name: string; check: () => Promise<unknown> }>;
   logger?: Logger;
+  /** The registry /metrics serves (main shares it with the consumer); default a new one. */
+  metrics?: Metrics;
 }
 
 export interface NotificationsApp extends HttpApp {
@@ -28,6 +30,7 @@ export function buildApp(deps: AppDeps): NotificationsApp {
   const { app, health } = createHttpApp({
     name: 'notifications',
     logger: deps.logger,
+    metrics: deps.metrics,
     readiness: [
       { name: 'store', check: () => deps.store.ping() },
       { name: 'redis', check: () => deps.realtime.ping() },

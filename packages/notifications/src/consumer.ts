@@ -1,5 +1,5 @@
 import { Consumer, type Broker, type Handler } from '@roadmap/events';
-import type { Logger } from '@roadmap/kit';
+import type { EventMetrics, Logger } from '@roadmap/kit';
 import type { NotificationsService } from './notifications.service';
 
 /** The event types this service listens to (article.updated/deleted have no notification). */
@@ -18,6 +18,8 @@ export interface NotificationsConsumerOptions {
   deliveryLimit: number;
   prefetch: number;
   logger?: Logger;
+  /** events_consumed_total (ack, retry, dead_lettered, requeued), handler time, lag, DLQ depth. */
+  metrics?: EventMetrics;
   /** Tests only: runs after the effect is stored and before the ack (a crash lands here). */
   afterHandle?: Handler;
 }
@@ -55,6 +57,7 @@ export function createNotificationsConsumer(
     deliveryLimit: options.deliveryLimit,
     prefetch: options.prefetch,
     logger: options.logger,
+    metrics: options.metrics,
     handler: async (event, context) => {
       try {
         await service.handle(event);

@@ -2,7 +2,7 @@
 // `pnpm start`). One process runs both entry points — the RabbitMQ consumer and the HTTP API —
 // over one store; run several and Redis pub/sub lets any of them serve any user's stream.
 import { createLogger, onShutdown, redactUrl, runMain, StartupError } from '@roadmap/kit';
-import { startHttpServer } from '@roadmap/kit/express';
+import { createMetrics, startHttpServer } from '@roadmap/kit/express';
 import { connectBroker } from '@roadmap/events';
 import { buildApp } from './app';
 import { loadNotificationsConfig, storeKind } from './config';
@@ -38,6 +38,8 @@ runMain(async () => {
     throw new StartupError(`RabbitMQ is not reachable at RABBITMQ_URL (${reason(err)}).`);
   });
 
+  // One registry for both entry points: /metrics shows the HTTP side and the consumer's.
+  const metrics = createMetrics({ service: 'notifications' });
   const service = createNotificationsService({ store, realtime, logger });
   const verifier = new JwksVerifier({
     url: config.JWKS_URL,
@@ -56,6 +58,7 @@ runMain(async () => {
     deliveryLimit: config.EVENTS_DELIVERY_LIMIT,
     prefetch: config.EVENTS_PREFETCH,
     logger,
+    metrics: metrics.events,
   });
   const { app, health, streams } = buildApp({
     service,
@@ -66,6 +69,7 @@ runMain(async () => {
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     maxStreams: config.SSE_MAX_STREAMS,
     logger,
+    metrics,
     readiness: [
       {
         name: 'rabbitmq',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@roadmap/events';
-import { logger as defaultLogger, type Logger } from '@roadmap/kit';
+import { logger as defaultLogger, withSpan, type Logger } from '@roadmap/kit';
 import type { RealtimeHub } from './realtime';
 import type { NewNotification, Notification, NotificationStore, Page } from './store/store';
 
@@ -101,19 +101,29 @@ export function createNotificationsService({ store, realtime, logger }: Notifica
      * nothing and pushes nothing (the store skips (event id, recipient) pairs it has).
      */
     async handle(event: DomainEvent): Promise<Notification[]> {
-      if (event.type === 'user.followed' || event.type === 'user.unfollowed') {
-        await store.applyFollow({
-          followerId: event.data.followerId,
-          followeeId: event.data.followeeId,
-          following: event.type === 'user.followed',
-          at: new Date(event.occurredAt),
-        });
-      }
-      const wanted = await notificationsFor(event);
-      const created: Notification[] = [];
-      for (let i = 0; i < wanted.length; i += FAN_OUT_CHUNK) {
-        created.push(...(await store.insert(wanted.slice(i, i + FAN_OUT_CHUNK))));
-      }
+      // Spans of their own, whatever the store is: the trace shows the write to MongoDB or
+      // PostgreSQL (and the driver's spans beneath it when the SDK instruments it).
+      const created = await withSpan(
+        'notifications store',
+        { attributes: { 'messaging.message.type': event.type } },
+        async (span) => {
+          if (event.type === 'user.followed' || event.type === 'user.unfollowed') {
+            await store.applyFollow({
+              followerId: event.data.followerId,
+              followeeId: event.data.followeeId,
+              following: event.type === 'user.followed',
+              at: new Date(event.occurredAt),
+            });
+          }
+          const wanted = await notificationsFor(event);
+          const stored: Notification[] = [];
+          for (let i = 0; i < wanted.length; i += FAN_OUT_CHUNK) {
+            stored.push(...(await store.insert(wanted.slice(i, i + FAN_OUT_CHUNK))));
+          }
+          span.setAttribute('notifications.created', stored.length);
+          return stored;
+        },
+      );
       // Pushed only when newly stored, so a redelivery never shows a notification twice. A
       // failed push is logged, not retried: the notification is safe in the database and the
       // list endpoint shows it; the stream is a live view, not the record.

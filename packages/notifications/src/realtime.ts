@@ -1,5 +1,12 @@
 import { Redis } from 'ioredis';
-import { logger as defaultLogger, type Logger } from '@roadmap/kit';
+import {
+  logger as defaultLogger,
+  extractTraceContext,
+  injectTraceHeaders,
+  SpanKind,
+  withSpan,
+  type Logger,
+} from '@roadmap/kit';
 import type { Notification } from './store/store';
 
 export type Listener = (notification: Notification) => void;
@@ -41,10 +48,21 @@ export class RealtimeHub {
     return `${this.prefix}user:${recipientId}`;
   }
 
+  /**
+   * A PRODUCER span; the message carries its `traceparent` (a field the receiving instance
+   * strips), so the SSE push on whichever instance holds the stream joins the same trace.
+   */
   async publish(notification: Notification): Promise<void> {
-    await this.publisher.publish(
-      this.channel(notification.recipientId),
-      JSON.stringify(notification),
+    await withSpan(
+      'realtime publish',
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'redis' } },
+      async () => {
+        const { traceparent } = injectTraceHeaders({});
+        await this.publisher.publish(
+          this.channel(notification.recipientId),
+          JSON.stringify({ ...notification, ...(traceparent ? { traceparent } : {}) }),
+        );
+      },
     );
   }
 
@@ -71,13 +89,17 @@ export class RealtimeHub {
     const set = this.listeners.get(channel);
     if (!set) return;
     let parsed: Notification;
+    let carried: string | undefined;
     try {
       const raw = JSON.parse(message) as Notification & {
         createdAt: string;
         readAt: string | null;
+        traceparent?: string;
       };
+      const { traceparent, ...rest } = raw;
+      carried = traceparent;
       parsed = {
-        ...raw,
+        ...rest,
         createdAt: new Date(raw.createdAt),
         readAt: raw.readAt ? new Date(raw.readAt) : null,
       };
@@ -85,7 +107,19 @@ export class RealtimeHub {
       this.log.warn({ err, channel }, 'unreadable realtime message dropped');
       return;
     }
-    for (const listener of set) listener(parsed);
+    // The SSE writes, as the child of the publish (on whatever instance it ran).
+    void withSpan(
+      'sse push',
+      {
+        kind: SpanKind.CONSUMER,
+        parent: extractTraceContext(carried ? { traceparent: carried } : {}),
+        attributes: { 'messaging.system': 'redis', 'notifications.streams': set.size },
+      },
+      () => {
+        for (const listener of set) listener(parsed);
+        return Promise.resolve();
+      },
+    ).catch((err: unknown) => this.log.warn({ err, channel }, 'realtime listener failed'));
   }
 
   ping(): Promise<string> {

@@ -1,3 +1,4 @@
+import { currentTraceparent, withSpan } from '@roadmap/kit';
 import { query, type Db } from '../db/pool';
 
 export interface OutboxEvent {
@@ -21,6 +22,10 @@ export interface NewOutboxEvent {
   payload: unknown;
   /** Default 1. */
   version?: number;
+  /**
+   * Default: the active trace context, so the relay's publish and every consumer continue the
+   * trace of the request that wrote the event. `null` stores none.
+   */
   traceparent?: string | null;
   /** Default: a fresh UUID from the database. */
   eventId?: string;
@@ -70,23 +75,36 @@ const RELAY_LOCK = 0x0b0f;
  * until commit makes ids of one aggregate commit in order. Writers of different aggregates do
  * not wait for each other.
  */
-export async function insertOutboxEvent(db: Db, event: NewOutboxEvent): Promise<OutboxEvent> {
-  await query(db, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [WRITER_LOCK, event.aggregate]);
-  const { rows } = await query<OutboxRow>(
-    db,
-    `INSERT INTO outbox (aggregate, type, payload, version, traceparent, event_id)
-     VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, gen_random_uuid()))
-     RETURNING *`,
-    [
-      event.aggregate,
-      event.type,
-      JSON.stringify(event.payload),
-      event.version ?? 1,
-      event.traceparent ?? null,
-      event.eventId ?? null,
-    ],
+export function insertOutboxEvent(db: Db, event: NewOutboxEvent): Promise<OutboxEvent> {
+  // Why a span of its own: the row stores this span's context, so the trace reads
+  // request → "outbox insert" → relay publish → consumer, whatever the pg spans around it are.
+  return withSpan(
+    'outbox insert',
+    { attributes: { 'messaging.message.type': event.type, 'outbox.aggregate': event.aggregate } },
+    async () => {
+      await query(db, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        WRITER_LOCK,
+        event.aggregate,
+      ]);
+      const traceparent =
+        event.traceparent === undefined ? (currentTraceparent() ?? null) : event.traceparent;
+      const { rows } = await query<OutboxRow>(
+        db,
+        `INSERT INTO outbox (aggregate, type, payload, version, traceparent, event_id)
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6::uuid, gen_random_uuid()))
+         RETURNING *`,
+        [
+          event.aggregate,
+          event.type,
+          JSON.stringify(event.payload),
+          event.version ?? 1,
+          traceparent,
+          event.eventId ?? null,
+        ],
+      );
+      return toEvent(rows[0]!);
+    },
   );
-  return toEvent(rows[0]!);
 }
 
 /**

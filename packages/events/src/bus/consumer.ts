@@ -1,5 +1,12 @@
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { logger as defaultLogger, type Logger } from '@roadmap/kit';
+import {
+  consumeSpan,
+  logger as defaultLogger,
+  SpanStatusCode,
+  type ConsumeOutcome,
+  type EventMetrics,
+  type Logger,
+} from '@roadmap/kit';
 import { parseEvent, type DomainEvent, type Rejection } from '../contracts/catalog';
 import type { Broker } from './connection';
 import {
@@ -27,6 +34,11 @@ export interface ConsumerOptions extends QueueTopology {
   /** Unacknowledged messages held at once (default 32). */
   prefetch?: number;
   logger?: Logger;
+  /**
+   * Records events_consumed_total, events_handler_duration_seconds and
+   * events_consumer_lag_seconds with `consumer` = the queue name (kit's metrics.events).
+   */
+  metrics?: EventMetrics;
 }
 
 /** Headers the bus writes; the dead-letter queue keeps the last ones a message carried. */
@@ -70,6 +82,9 @@ export class Consumer {
     private readonly options: ConsumerOptions,
   ) {
     this.log = (options.logger ?? defaultLogger).child({ queue: options.queue });
+    options.metrics?.trackDeadLetterQueue(deadLetterQueueName(options.queue), () =>
+      this.deadLetterDepth(),
+    );
   }
 
   /** Declares the topology and starts consuming; resolves once the first subscription is up. */
@@ -151,17 +166,7 @@ export class Consumer {
     const key = parsed.ok ? parsed.event.aggregateId : `\u0000${message.fields.deliveryTag}`;
     const previous = this.chains.get(key) ?? Promise.resolve();
     const next = previous
-      .then(() => this.process(message, parsed, channel, confirm))
-      .catch((err: unknown) => {
-        // The retry or dead letter could not be written (broker trouble): hand the message
-        // back so it is redelivered rather than held unacked for the channel's lifetime.
-        this.log.error({ err }, 'message processing failed; requeued');
-        try {
-          channel.nack(message, false, true);
-        } catch {
-          // channel already gone: the broker requeues the message by itself
-        }
-      })
+      .then(() => this.handle(message, parsed, channel, confirm))
       .finally(() => {
         if (this.chains.get(key) === next) this.chains.delete(key);
         this.inFlight--;
@@ -170,25 +175,85 @@ export class Consumer {
     this.chains.set(key, next);
   }
 
-  private async process(
+  /**
+   * One delivery in a CONSUMER span, the child of the publish that sent it (its `traceparent`
+   * header; the envelope's own when the header is missing). Everything the handler does, and
+   * every line it logs, belongs to that span.
+   */
+  private handle(
     message: ConsumeMessage,
     parsed: ReturnType<typeof parseEvent>,
     channel: Channel,
     confirm: ConfirmChannel,
   ): Promise<void> {
+    const headers = message.properties.headers ?? {};
+    const carried =
+      headers.traceparent === undefined && parsed.ok && parsed.event.traceparent
+        ? { ...headers, traceparent: parsed.event.traceparent }
+        : headers;
+    return consumeSpan(
+      this.options.queue,
+      carried,
+      async (span) => {
+        let outcome: ConsumeOutcome;
+        try {
+          outcome = await this.process(message, parsed, channel, confirm);
+        } catch (err) {
+          // The retry or dead letter could not be written (broker trouble): hand the message
+          // back so it is redelivered rather than held unacked for the channel's lifetime.
+          this.log.error({ err }, 'message processing failed; requeued');
+          outcome = 'requeued';
+          try {
+            channel.nack(message, false, true);
+          } catch {
+            // channel already gone: the broker requeues the message by itself
+          }
+        }
+        span.setAttribute('messaging.consume.outcome', outcome);
+        if (outcome !== 'ack') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+        this.options.metrics?.consumed.inc({
+          consumer: this.options.queue,
+          event_type: parsed.ok ? parsed.event.type : 'invalid',
+          outcome,
+        });
+      },
+      {
+        'messaging.message.id': String(message.properties.messageId ?? ''),
+        'messaging.rabbitmq.message.delivery_tag': message.fields.deliveryTag,
+        ...(parsed.ok ? { 'messaging.message.type': parsed.event.type } : {}),
+      },
+    );
+  }
+
+  private async process(
+    message: ConsumeMessage,
+    parsed: ReturnType<typeof parseEvent>,
+    channel: Channel,
+    confirm: ConfirmChannel,
+  ): Promise<ConsumeOutcome> {
     const attempt = Number(message.properties.headers?.[HEADERS.attempt] ?? 1);
     if (!parsed.ok) {
       // Not retryable: a message that does not match its contract will not match it later.
       await this.deadLetter(message, confirm, parsed.reason, parsed.detail, attempt);
       this.ack(channel, message);
-      return;
+      return 'dead_lettered';
     }
+    const metrics = this.options.metrics;
+    const labels = { consumer: this.options.queue, event_type: parsed.event.type };
+    if (metrics && attempt === 1) {
+      const age = (Date.now() - Date.parse(parsed.event.occurredAt)) / 1000;
+      metrics.consumerLag.observe({ consumer: this.options.queue }, Math.max(0, age));
+    }
+    let outcome: ConsumeOutcome = 'ack';
+    const stop = metrics?.handlerDuration.startTimer(labels);
     try {
       await this.options.handler(parsed.event, {
         attempt,
         redelivered: message.fields.redelivered,
       });
+      stop?.();
     } catch (err) {
+      stop?.();
       const reason = err instanceof Error ? err.message : String(err);
       if (attempt <= this.options.retryDelaysMs.length) {
         this.log.warn({ eventId: parsed.event.id, attempt, err }, 'handler failed; will retry');
@@ -196,11 +261,27 @@ export class Consumer {
           [HEADERS.attempt]: attempt + 1,
           [HEADERS.lastError]: reason.slice(0, 1_000),
         });
+        outcome = 'retry';
       } else {
         await this.deadLetter(message, confirm, 'handler_failed', reason, attempt);
+        outcome = 'dead_lettered';
       }
     }
     this.ack(channel, message);
+    return outcome;
+  }
+
+  /**
+   * Messages waiting in the dead-letter queue (undefined while unsubscribed), for
+   * events_dead_letter_queue_messages: register with `metrics.trackDeadLetterQueue`.
+   */
+  async deadLetterDepth(): Promise<number | undefined> {
+    const live = this.live;
+    if (!live) return undefined;
+    // A passive check on the confirm channel: the queue exists (subscribe declared it), and
+    // the consuming channel is left alone.
+    const { messageCount } = await live.confirm.checkQueue(deadLetterQueueName(this.options.queue));
+    return messageCount;
   }
 
   private deadLetter(

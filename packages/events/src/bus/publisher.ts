@@ -1,5 +1,12 @@
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { logger as defaultLogger, type Logger } from '@roadmap/kit';
+import {
+  contextFromTraceparent,
+  logger as defaultLogger,
+  publishSpan,
+  type EventMetrics,
+  type Logger,
+  type MessageHeaders,
+} from '@roadmap/kit';
 import type { Envelope } from '../contracts/envelope';
 import type { Broker } from './connection';
 import { assertExchange } from './topology';
@@ -15,6 +22,8 @@ export interface PublisherOptions {
    */
   unroutable?: 'reject' | 'report';
   logger?: Logger;
+  /** Counts each publish in events_published_total{event_type,outcome} (kit's metrics.events). */
+  metrics?: EventMetrics;
 }
 
 export interface PublishResult {
@@ -132,7 +141,40 @@ export class Publisher {
     return this.channel;
   }
 
+  /**
+   * Publishes one event in a PRODUCER span. Its parent is the context the event carries (the
+   * request that wrote the outbox row), else the active one; the message's `traceparent`
+   * header is this span's, so the consumer's span is its child.
+   */
   async publish(event: Envelope): Promise<PublishResult> {
+    const count = (outcome: 'confirmed' | 'unroutable' | 'failed') =>
+      this.options.metrics?.published.inc({ event_type: event.type, outcome });
+    try {
+      const result = await this.publishTraced(event);
+      count(result.routed ? 'confirmed' : 'unroutable');
+      return result;
+    } catch (err) {
+      count(err instanceof UnroutableError ? 'unroutable' : 'failed');
+      throw err;
+    }
+  }
+
+  private publishTraced(event: Envelope): Promise<PublishResult> {
+    return publishSpan(
+      event.type,
+      (trace) => this.send(event, trace),
+      {},
+      {
+        parent: event.traceparent ? contextFromTraceparent(event.traceparent) : undefined,
+        attributes: {
+          'messaging.message.id': event.id,
+          'messaging.rabbitmq.exchange': this.options.exchange,
+        },
+      },
+    );
+  }
+
+  private async send(event: Envelope, trace: MessageHeaders): Promise<PublishResult> {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
     let channel = await this.openChannel(deadline);
@@ -143,6 +185,9 @@ export class Publisher {
       channel = await this.openChannel(deadline);
     }
     const body = Buffer.from(JSON.stringify(event));
+    const options = messageOptions(event);
+    // Without a tracing SDK `trace` is empty and the event's own traceparent travels on.
+    options.headers = { ...(options.headers as MessageHeaders | undefined), ...trace };
     return new Promise<PublishResult>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new PublishError(`no confirm within ${timeoutMs} ms`)),
@@ -154,7 +199,7 @@ export class Publisher {
           this.options.exchange,
           event.type,
           body,
-          messageOptions(event),
+          options,
           (err: unknown) => {
             clearTimeout(timer);
             const wasReturned = this.returned.delete(event.id);

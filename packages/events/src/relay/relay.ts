@@ -2,11 +2,12 @@ import pg from 'pg';
 import {
   claimOutboxBatch,
   markOutboxPublished,
+  outboxBacklog,
   OUTBOX_CHANNEL,
   withTransaction,
   type OutboxEvent,
 } from '@roadmap/data-sql';
-import { logger as defaultLogger, type Logger } from '@roadmap/kit';
+import { logger as defaultLogger, type EventMetrics, type Logger } from '@roadmap/kit';
 import type { Envelope } from '../contracts/envelope';
 import type { PublishResult } from '../bus/publisher';
 
@@ -24,6 +25,13 @@ export interface RelayOptions {
   /** Polls this often when no NOTIFY arrives (default 1 s). */
   pollIntervalMs?: number;
   logger?: Logger;
+  /**
+   * Records outbox_relay_batch_duration_seconds and reports outbox_backlog_events /
+   * outbox_oldest_event_age_seconds (read from the outbox at scrape time) under `outbox`.
+   */
+  metrics?: EventMetrics;
+  /** The `outbox` label (default "conduit": the outbox this relay drains). */
+  outbox?: string;
 }
 
 /** An outbox row as the envelope consumers receive. */
@@ -59,6 +67,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: RelayOptions) {
     this.log = options.logger ?? defaultLogger;
+    options.metrics?.trackOutbox(options.outbox ?? 'conduit', () => outboxBacklog(options.pool));
   }
 
   get stats() {
@@ -89,6 +98,21 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows it moved (0: nothing to do). */
   async relayBatch(): Promise<number> {
+    const histogram = this.options.metrics?.relayBatchDuration;
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const moved = await this.moveBatch();
+      // Empty polls are not batches: counting them would bury the real ones.
+      if (moved > 0) histogram?.observe({ outcome: 'ok' }, seconds());
+      return moved;
+    } catch (err) {
+      histogram?.observe({ outcome: 'failed' }, seconds());
+      throw err;
+    }
+  }
+
+  private moveBatch(): Promise<number> {
     const batchSize = this.options.batchSize ?? 500;
     return withTransaction(this.options.pool, async (client) => {
       const rows = await claimOutboxBatch(client, batchSize);

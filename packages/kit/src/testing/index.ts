@@ -14,3 +14,4 @@ export { requireServices } from './services';
 export { createBlackholeProxy, type BlackholeProxy } from './proxy';
 export { startTcpProxy, hostAndPort, type TcpProxy } from './tcp-proxy';
 export { startProcess, type Child } from './process';
+export { startTestTracing, metricValue, waitFor, type TestTracing } from './tracing';
