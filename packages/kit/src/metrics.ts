@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BlockList, isIPv4 } from 'node:net';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What `trackPool()` reads from a pg.Pool (structural, so kit needs no pg types here). */
@@ -60,6 +60,20 @@ export interface MetricsOptions {
   service: string;
   /** Node's process metrics (CPU, memory, event-loop lag, GC); default true. */
   defaultMetrics?: boolean;
+}
+
+const ROUTE = Symbol('route');
+const TEMPLATE = Symbol('routeTemplate');
+const STARTED = Symbol('started');
+interface RouteLike {
+  path?: string | RegExp | (string | RegExp)[];
+}
+interface RouteSlots {
+  [ROUTE]?: RouteLike;
+  [TEMPLATE]?: string;
+}
+interface TimingSlots {
+  [STARTED]: bigint;
 }
 
 /** The label of every request no route matched: one series, whatever the path was. */
@@ -163,32 +177,47 @@ export function createMetrics(options: MetricsOptions): Metrics {
     }),
   };
 
-  const httpMiddleware: RequestHandler = (req, res, next) => {
-    const stop = duration.startTimer();
-    inFlight.inc();
-    // Why a property hook: Express sets req.route when a route matches, and at that moment
-    // req.baseUrl is the router's mount path; by the time the response ends, an error may
-    // have carried the request out of that router and baseUrl is reset. Capturing the
-    // template here gives `/api/articles/:slug` for every slug — a bounded label set.
-    let template: string | undefined;
-    let route: unknown;
-    Object.defineProperty(req, 'route', {
+  // Why a hook on the request's prototype, not on each request: Express sets req.route when a
+  // route matches, and at that moment req.baseUrl is the router's mount path; by the time the
+  // response ends, an error may have carried the request out of that router and baseUrl is
+  // reset. Capturing the template in a setter gives `/api/articles/:slug` for every slug — a
+  // bounded label set. Defined once per prototype (Express's app.request), because
+  // Object.defineProperty on each request turned every request object into a slow
+  // dictionary-mode object: that alone cost more than the rest of the metrics.
+  const hooked = new WeakSet<object>();
+  const hookRoute = (proto: object) => {
+    hooked.add(proto);
+    Object.defineProperty(proto, 'route', {
       configurable: true,
       enumerable: true,
-      get: () => route,
-      set(value: { path?: string | RegExp | (string | RegExp)[] } | undefined) {
-        route = value;
+      get(this: RouteSlots) {
+        return this[ROUTE];
+      },
+      set(this: RouteSlots & { baseUrl?: string }, value: RouteLike | undefined) {
+        this[ROUTE] = value;
         if (value?.path !== undefined)
-          template = `${req.baseUrl}${Array.isArray(value.path) ? value.path.join('|') : String(value.path)}`;
+          this[TEMPLATE] =
+            `${this.baseUrl ?? ''}${Array.isArray(value.path) ? value.path.join('|') : String(value.path)}`;
       },
     });
-    res.once('close', () => {
-      inFlight.dec();
-      // 499 (nginx's "client closed request"): the client left before the response ended.
-      const status = res.writableFinished ? res.statusCode : 499;
-      const route = template ?? (res.locals.routeTemplate as string | undefined);
-      stop({ method: req.method, route: route ?? UNMATCHED_ROUTE, status_code: status });
-    });
+  };
+  // One function for every response (no closure per request): what it needs rides on res.
+  function recordOnClose(this: Response & TimingSlots) {
+    inFlight.dec();
+    // 499 (nginx's "client closed request"): the client left before the response ended.
+    const status = this.writableFinished ? this.statusCode : 499;
+    const req = this.req as Request & RouteSlots;
+    const route =
+      req[TEMPLATE] ?? (this.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE;
+    const seconds = Number(process.hrtime.bigint() - this[STARTED]) / 1e9;
+    duration.observe({ method: req.method, route, status_code: status }, seconds);
+  }
+  const httpMiddleware: RequestHandler = (req, res, next) => {
+    (res as Response & TimingSlots)[STARTED] = process.hrtime.bigint();
+    inFlight.inc();
+    const proto = Object.getPrototypeOf(req) as object;
+    if (!hooked.has(proto)) hookRoute(proto);
+    res.once('close', recordOnClose);
     next();
   };
 
