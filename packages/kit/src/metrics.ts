@@ -63,14 +63,16 @@ export interface MetricsOptions {
 }
 
 const ROUTE = Symbol('route');
-const TEMPLATE = Symbol('routeTemplate');
+const MATCHED = Symbol('matchedRoute');
+const BASE_URL = Symbol('baseUrlAtMatch');
 const STARTED = Symbol('started');
 interface RouteLike {
   path?: string | RegExp | (string | RegExp)[];
 }
 interface RouteSlots {
   [ROUTE]?: RouteLike;
-  [TEMPLATE]?: string;
+  [MATCHED]?: RouteLike;
+  [BASE_URL]?: string;
 }
 interface TimingSlots {
   [STARTED]: bigint;
@@ -193,11 +195,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
       get(this: RouteSlots) {
         return this[ROUTE];
       },
+      // The setter only remembers; the template string is built once, when the response ends.
       set(this: RouteSlots & { baseUrl?: string }, value: RouteLike | undefined) {
         this[ROUTE] = value;
-        if (value?.path !== undefined)
-          this[TEMPLATE] =
-            `${this.baseUrl ?? ''}${Array.isArray(value.path) ? value.path.join('|') : String(value.path)}`;
+        if (value?.path !== undefined) {
+          this[MATCHED] = value;
+          this[BASE_URL] = this.baseUrl ?? '';
+        }
       },
     });
   };
@@ -207,8 +211,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     // 499 (nginx's "client closed request"): the client left before the response ended.
     const status = this.writableFinished ? this.statusCode : 499;
     const req = this.req as Request & RouteSlots;
+    const matched = req[MATCHED]?.path;
     const route =
-      req[TEMPLATE] ?? (this.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE;
+      matched !== undefined
+        ? `${req[BASE_URL] ?? ''}${Array.isArray(matched) ? matched.join('|') : String(matched)}`
+        : ((this.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE);
     const seconds = Number(process.hrtime.bigint() - this[STARTED]) / 1e9;
     duration.observe({ method: req.method, route, status_code: status }, seconds);
   }
