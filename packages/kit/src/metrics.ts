@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BlockList, isIPv4 } from 'node:net';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What `trackPool()` reads from a pg.Pool (structural, so kit needs no pg types here). */
@@ -65,7 +65,6 @@ export interface MetricsOptions {
 const ROUTE = Symbol('route');
 const MATCHED = Symbol('matchedRoute');
 const BASE_URL = Symbol('baseUrlAtMatch');
-const STARTED = Symbol('started');
 interface RouteLike {
   path?: string | RegExp | (string | RegExp)[];
 }
@@ -73,9 +72,6 @@ interface RouteSlots {
   [ROUTE]?: RouteLike;
   [MATCHED]?: RouteLike;
   [BASE_URL]?: string;
-}
-interface TimingSlots {
-  [STARTED]: bigint;
 }
 
 /** The label of every request no route matched: one series, whatever the path was. */
@@ -205,26 +201,24 @@ export function createMetrics(options: MetricsOptions): Metrics {
       },
     });
   };
-  // One function for every response (no closure per request): what it needs rides on res.
-  function recordOnClose(this: Response & TimingSlots) {
-    inFlight.dec();
-    // 499 (nginx's "client closed request"): the client left before the response ended.
-    const status = this.writableFinished ? this.statusCode : 499;
-    const req = this.req as Request & RouteSlots;
-    const matched = req[MATCHED]?.path;
-    const route =
-      matched !== undefined
-        ? `${req[BASE_URL] ?? ''}${Array.isArray(matched) ? matched.join('|') : String(matched)}`
-        : ((this.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE);
-    const seconds = Number(process.hrtime.bigint() - this[STARTED]) / 1e9;
-    duration.observe({ method: req.method, route, status_code: status }, seconds);
-  }
   const httpMiddleware: RequestHandler = (req, res, next) => {
-    (res as Response & TimingSlots)[STARTED] = process.hrtime.bigint();
+    const started = process.hrtime.bigint();
     inFlight.inc();
     const proto = Object.getPrototypeOf(req) as object;
     if (!hooked.has(proto)) hookRoute(proto);
-    res.once('close', recordOnClose);
+    res.once('close', () => {
+      inFlight.dec();
+      // 499 (nginx's "client closed request"): the client left before the response ended.
+      const status = res.writableFinished ? res.statusCode : 499;
+      const slots = req as Request & RouteSlots;
+      const matched = slots[MATCHED]?.path;
+      const route =
+        matched !== undefined
+          ? `${slots[BASE_URL] ?? ''}${Array.isArray(matched) ? matched.join('|') : String(matched)}`
+          : ((res.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      duration.observe({ method: req.method, route, status_code: status }, seconds);
+    });
     next();
   };
 
