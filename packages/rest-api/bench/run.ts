@@ -662,6 +662,19 @@ function renderConfig(result: ConfigResult): string[] {
       `- ${layout}: bare Express / raw = ${fmt(bare.maxRps / raw.maxRps, 2)} in throughput, ${fmt(bare.nodeCpu - raw.nodeCpu)} µs more Node CPU per request (the framework); REST API uncached / bare Express = ${fmt(uncached.maxRps / bare.maxRps, 2)}, ${fmt(uncached.nodeCpu - bare.nodeCpu)} µs more (the middleware and service layer). CPU per request, Node + PostgreSQL: raw ${fmt(cpu(raw))} µs, REST API uncached ${fmt(cpu(uncached))} µs, cached ${fmt(cpu(cached))} µs (raw / uncached = ${fmt(cpu(raw) / cpu(uncached), 2)}).`,
     ];
   };
+  // Why: CPU per request rises with the machine's load too (cores shared with other work run
+  // slower: caches, frequency), less than throughput falls but visibly. The calibration's own
+  // CPU per request, in the same run, is the yardstick for the µs claims on a busy machine.
+  const cpuScale = (layout: Layout) => {
+    const base = find(layout, 'calibration');
+    const rows = (['cached', 'tags', 'uncached', 'list'] as const)
+      .map((id) => find(layout, id))
+      .filter((r): r is Measured => r !== undefined);
+    if (!base || base.nodeCpu <= 0 || rows.length === 0) return [];
+    return [
+      `- ${layout}: the calibration itself cost ${fmt(base.nodeCpu)} µs of Node CPU per request in this run; in those units: ${rows.map((r) => `${r.label} ${fmt(r.nodeCpu / base.nodeCpu, 1)}×`).join(', ')}.`,
+    ];
+  };
   const claim = (label: string, target: string, cell: (layout: Layout) => string) =>
     `| ${label} | ${target} | ${layouts.map(cell).join(' | ')} |`;
   return [
@@ -694,6 +707,7 @@ function renderConfig(result: ConfigResult): string[] {
     'Where the uncached gap comes from (a decomposition, not a claim):',
     '',
     ...layouts.flatMap(decomposition),
+    ...layouts.flatMap(cpuScale),
     '',
     ...(roundTrips.length > 0
       ? [

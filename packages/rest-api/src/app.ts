@@ -19,7 +19,7 @@ import { commentsRoutes } from './comments.routes';
 import { defaultRestApiConfig, type RestApiConfig } from './config';
 import { docsRouter } from './docs';
 import { homeRouter } from './home';
-import { cacheHeaders, corsPolicy, securityHeaders } from './http/security';
+import { cacheHeaders, edgeHeaders } from './http/security';
 import { malformedUrl } from './http/url-errors';
 import {
   createRegistry,
@@ -112,8 +112,7 @@ export function buildApp(deps: AppDeps): RestApp {
     // Before the body parser: a 400 (bad JSON) or 413 (too large) still carries the security
     // and CORS headers, and a preflight or a rate-limited request never has its body read.
     edge: [
-      securityHeaders(),
-      corsPolicy(config.CORS_ORIGINS),
+      edgeHeaders(config.CORS_ORIGINS),
       rateLimit({
         redis,
         max: config.RATE_LIMIT_MAX,
