@@ -82,11 +82,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp & { metrics: Met
   // with a 422 naming what is missing, which says more than "not valid JSON".
   const json = express.json({ limit: options.jsonLimit ?? '100kb', strict: false });
   // Why the test first: most requests (every GET) carry no body, and body-parser finds that out
-  // only after some work of its own; this is the same test it makes (type-is's hasBody), and
-  // req.body stays undefined for them, as body-parser leaves it.
+  // only after some work of its own; this is the same test it makes (type-is's hasBody). Like
+  // body-parser, it defines req.body (as undefined): Apollo's Express integration answers 500
+  // when the property is missing, as if no body parser had been mounted.
   app.use((req, res, next) => {
     const { headers } = req;
     if (headers['transfer-encoding'] === undefined && headers['content-length'] === undefined) {
+      if (!('body' in req)) (req as { body?: unknown }).body = undefined;
       next();
       return;
     }
