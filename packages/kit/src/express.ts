@@ -12,6 +12,7 @@ export {
 } from './http';
 export {
   startHttpServer,
+  createExpressServer,
   httpTimeouts,
   type HttpTimeouts,
   type RunningServer,

@@ -1,7 +1,8 @@
 /**
- * The REST API under test, exactly as src/main.ts builds it (buildApp with real PostgreSQL and
- * Redis), with one switch: BENCH_CACHE=off sets CACHE_TTL_SECONDS=0, the app's own way of
- * turning the Redis cache off. It reports its SQL round trips and CPU time (server-stats.ts).
+ * The REST API under test, exactly as src/main.ts builds and serves it (buildApp with real
+ * PostgreSQL and Redis, kit's createExpressServer), with one switch: BENCH_CACHE=off sets
+ * CACHE_TTL_SECONDS=0, the app's own way of turning the Redis cache off. It reports its SQL
+ * round trips and CPU time (server-stats.ts).
  *
  * Started by bench/run.ts as a child process; it reports its port over the IPC channel.
  */
@@ -9,6 +10,7 @@ import { type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createPool } from '@roadmap/data-sql';
 import { serviceUrl } from '@roadmap/kit';
+import { createExpressServer } from '@roadmap/kit/express';
 import { buildApp } from '../src/app';
 import { serveStatsOverIpc } from './server-stats';
 
@@ -31,7 +33,8 @@ const { app, close } = buildApp({
   config: process.env.BENCH_CACHE === 'off' ? { CACHE_TTL_SECONDS: 0 } : {},
 });
 
-const server = app.listen(0, '127.0.0.1', () => {
+// The server src/main.ts gets from startHttpServer (requests born with Express's prototypes).
+const server = createExpressServer(app).listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
 });
 process.on('disconnect', () => {

@@ -7,6 +7,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@roadmap/kit/testing';
+import { createExpressServer } from '@roadmap/kit/express';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import request from 'supertest';
@@ -19,7 +20,11 @@ export interface TestApi {
   http: () => ReturnType<typeof request>;
   /** `t.call('put', url)` = `t.http().put(url)`, for tests that loop over methods. */
   call: (method: 'get' | 'post' | 'put' | 'delete', url: string) => request.Test;
-  /** A real HTTP server on a free port, for clients that need a URL (newman); its base URL. */
+  /**
+   * A real HTTP server on a free port, for clients that need a URL (newman); its base URL. It
+   * is the server src/main.ts runs (kit's createExpressServer), so the Postman collection also
+   * covers requests born with Express's prototypes.
+   */
   listen: () => Promise<string>;
   stop: () => Promise<void>;
 }
@@ -51,10 +56,11 @@ export async function startApi(
     api,
     db,
     cache,
-    http: () => request(api.app),
-    call: (method, url) => request(api.app)[method](url),
+    // A new server per call, as supertest makes for an app; the one src/main.ts runs.
+    http: () => request(createExpressServer(api.app)),
+    call: (method, url) => request(createExpressServer(api.app))[method](url),
     listen: async () => {
-      server ??= api.app.listen(0, '127.0.0.1');
+      server ??= createExpressServer(api.app).listen(0, '127.0.0.1');
       if (!server.listening) await new Promise((resolve) => server?.once('listening', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
