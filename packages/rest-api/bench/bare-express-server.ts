@@ -3,6 +3,9 @@
  * one route (no helmet, CORS, rate limiter, request ids and logs, sessions, validation or
  * service layer) over the same repository call as raw-server.ts. Raw → bare Express shows
  * what the framework costs; bare Express → the real app shows what the middleware costs.
+ * It is started the way most Express apps are, with `app.listen()`, so Express changes the
+ * prototypes of every request and response (the real app's server avoids that: kit's
+ * createExpressServer; see the README, "Where does a request's time go?").
  *
  * Started by bench/run.ts as a child process; it reports its port over the IPC channel.
  */

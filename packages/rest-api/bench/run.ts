@@ -17,8 +17,8 @@
  *
  * Two configurations (BENCH_CONFIGS, default both):
  *  - `realistic`: 100k articles (BENCH_SCALE), 10 connections, layouts isolated and shared;
- *  - `hot`: 300 articles, 32 connections, shared layout — a small, hot data set where the
- *    per-request cost of the Node side dominates.
+ *  - `hot`: 300 articles, 32 connections, layouts shared and isolated — a small, hot data set
+ *    where the per-request cost of the Node side dominates.
  * Layouts (cpu-layout.ts): `shared`, where everything competes for every core, and `isolated`,
  * where the server under test has core 0 to itself and the load generator and PostgreSQL run
  * on the others. Each server runs in its own child process; autocannon drives the load from
@@ -92,10 +92,10 @@ const ALL_CONFIGS: Config[] = [
   },
   {
     id: 'hot',
-    title: 'hot: 300 articles, 32 connections, shared layout',
+    title: 'hot: 300 articles, 32 connections',
     scale: 0.03,
     connections: 32,
-    layouts: ['shared'],
+    layouts: ['shared', 'isolated'],
   },
 ];
 const CONFIGS = (process.env.BENCH_CONFIGS ?? (QUICK ? 'hot' : 'realistic,hot'))
@@ -134,7 +134,7 @@ const ALL_CASES: Case[] = [
   { id: 'raw', label: 'article: raw node:http + pg (baseline)', server: 'raw', path: article },
   {
     id: 'bare',
-    label: 'article: bare Express + pg (no middleware)',
+    label: 'article: bare Express + pg (no middleware, `app.listen`)',
     server: 'bare',
     path: article,
   },
@@ -653,13 +653,14 @@ function renderConfig(result: ConfigResult): string[] {
           '',
         ]
       : [];
+  const moreOrLess = (us: number) => `${fmt(Math.abs(us))} µs ${us < 0 ? 'less' : 'more'}`;
   const decomposition = (layout: Layout) => {
     const [raw, bare, uncached, cached] = (['raw', 'bare', 'uncached', 'cached'] as const).map(
       (id) => find(layout, id),
     );
     if (!raw || !bare || !uncached || !cached) return [];
     return [
-      `- ${layout}: bare Express / raw = ${fmt(bare.maxRps / raw.maxRps, 2)} in throughput, ${fmt(bare.nodeCpu - raw.nodeCpu)} µs more Node CPU per request (the framework); REST API uncached / bare Express = ${fmt(uncached.maxRps / bare.maxRps, 2)}, ${fmt(uncached.nodeCpu - bare.nodeCpu)} µs more (the middleware and service layer). CPU per request, Node + PostgreSQL: raw ${fmt(cpu(raw))} µs, REST API uncached ${fmt(cpu(uncached))} µs, cached ${fmt(cpu(cached))} µs (raw / uncached = ${fmt(cpu(raw) / cpu(uncached), 2)}).`,
+      `- ${layout}: bare Express / raw = ${fmt(bare.maxRps / raw.maxRps, 2)} in throughput, ${moreOrLess(bare.nodeCpu - raw.nodeCpu)} Node CPU per request (the framework, started with \`app.listen()\`); REST API uncached / bare Express = ${fmt(uncached.maxRps / bare.maxRps, 2)}, ${moreOrLess(uncached.nodeCpu - bare.nodeCpu)} (the middleware and service layer, less the per-request prototype swap that kit's \`createExpressServer\` avoids). CPU per request, Node + PostgreSQL: raw ${fmt(cpu(raw))} µs, REST API uncached ${fmt(cpu(uncached))} µs, cached ${fmt(cpu(cached))} µs (raw / uncached = ${fmt(cpu(raw) / cpu(uncached), 2)}).`,
     ];
   };
   // Why: CPU per request rises with the machine's load too (cores shared with other work run
