@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createHttpApp, finishHttpApp } from '../src/http';
+import { createExpressServer } from '../src/server';
 
 // A real Prometheus (Debian's `prometheus` package; .ci/run installs it) scrapes a real app.
 const binary = spawnSync('sh', ['-c', 'command -v prometheus']).stdout.toString().trim();
@@ -59,7 +60,7 @@ describeWithPrometheus(title, () => {
       res.json({ slug: req.params.slug });
     });
     finishHttpApp(built.app);
-    app = built.app.listen(0, '127.0.0.1');
+    app = createExpressServer(built.app).listen(0, '127.0.0.1');
     await new Promise((resolve) => app.once('listening', resolve));
     const appPort = (app.address() as AddressInfo).port;
     for (const slug of ['one', 'two', 'three'])

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createExpressServer } from '@roadmap/kit/express';
 import { startApi, type TestApi } from './helpers';
 
 const README = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -50,7 +51,7 @@ let answered: string[] = [];
 
 beforeAll(async () => {
   t = await startApi('readme');
-  server = t.api.app.listen(0);
+  server = createExpressServer(t.api.app).listen(0);
   await new Promise<void>((resolve) => server.once('listening', resolve));
   server.on('request', (req, res) => {
     res.on('finish', () => answered.push(`${req.method} ${req.url} ${res.statusCode}`));
