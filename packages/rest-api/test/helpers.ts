@@ -1,4 +1,4 @@
-import { type Server } from 'node:http';
+import { type RequestListener, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { createMigratedTestDatabase } from '@roadmap/data-sql/testing';
 import {
@@ -23,9 +23,10 @@ export interface TestApi {
   /**
    * A real HTTP server on a free port, for clients that need a URL (newman); its base URL. It
    * is the server src/main.ts runs (kit's createExpressServer), so the Postman collection also
-   * covers requests born with Express's prototypes.
+   * covers requests born with Express's prototypes. `onRequest`, if given, is added as a
+   * listener of its 'request' event (to watch what it answered). stop() closes it.
    */
-  listen: () => Promise<string>;
+  listen: (onRequest?: RequestListener) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -59,8 +60,9 @@ export async function startApi(
     // A new server per call, as supertest makes for an app; the one src/main.ts runs.
     http: () => request(createExpressServer(api.app)),
     call: (method, url) => request(createExpressServer(api.app))[method](url),
-    listen: async () => {
+    listen: async (onRequest) => {
       server ??= createExpressServer(api.app).listen(0, '127.0.0.1');
+      if (onRequest) server.on('request', onRequest);
       if (!server.listening) await new Promise((resolve) => server?.once('listening', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
@@ -107,7 +109,7 @@ export function useApi(
     },
     http: () => current().http(),
     call: (method, url) => current().call(method, url),
-    listen: () => current().listen(),
+    listen: (onRequest) => current().listen(onRequest),
     stop: () => current().stop(),
   };
 }

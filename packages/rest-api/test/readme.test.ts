@@ -5,11 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createExpressServer } from '@roadmap/kit/express';
 import { startApi, type TestApi } from './helpers';
 
 const README = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -44,22 +41,17 @@ const REALWORLD_TAGS = [
 ];
 
 let t: TestApi;
-let server: Server;
 let base: string;
 /** "METHOD /url STATUS" of every request the server answered; reset before each run. */
 let answered: string[] = [];
 
 beforeAll(async () => {
   t = await startApi('readme');
-  server = createExpressServer(t.api.app).listen(0);
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  server.on('request', (req, res) => {
+  base = await t.listen((req, res) => {
     res.on('finish', () => answered.push(`${req.method} ${req.url} ${res.statusCode}`));
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   await t?.stop();
 });
 
