@@ -44,8 +44,10 @@ describe("lesson 8: Node's test runner, the debugger and the profiler", () => {
       name: 'countSameAuthorPairsSlow',
       where: 'src/testing/hot.ts',
     });
-    // It is where most of the time went, whatever the machine's speed.
-    expect(hottestOwn(profile.top)!.percent).toBeGreaterThan(50);
+    // The samples account for the loop: its self time is (nearly) all the time the program
+    // measured around its 30 calls. Not a share of the whole run, which also holds start-up
+    // (tsx compiling the file), a share that grows when the machine is busy.
+    expect(hottestOwn(profile.top)!.selfMs).toBeGreaterThan(0.8 * profile.ms);
   });
 
   it('when a profile is summarised, then self time is summed per function from the samples', () => {
