@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { migrate, resolveDatabase } from '@roadmap/data-sql';
 import {
@@ -132,10 +133,13 @@ function printServices(results: ProbeResult[]): void {
   console.log(`\n${table(rows)}\n`);
 }
 
+/** How long an app has to answer /healthz (it migrates nothing: this script already did). */
+const HEALTHY_WITHIN_MS = 60_000;
+
 async function waitHealthy(
   port: number,
   child: ChildProcess,
-  timeoutMs = 60_000,
+  timeoutMs = HEALTHY_WITHIN_MS,
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && child.exitCode === null) {
@@ -150,14 +154,47 @@ async function waitHealthy(
   return false;
 }
 
-function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WriteStream): void {
+/** Whether nothing listens on the port yet (an app would fail on it, or a stranger answer for it). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** How many of an app's last lines are kept, to be shown again if it fails to start. */
+const KEPT_LINES = 15;
+
+function prefixed(
+  name: string,
+  stream: NodeJS.ReadableStream,
+  out: NodeJS.WriteStream,
+  kept: string[],
+): void {
   let buffer = '';
   stream.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
     const lines = buffer.split('\n');
     buffer = lines.pop() ?? '';
-    for (const line of lines) out.write(`[${name}] ${line}\n`);
+    for (const line of lines) {
+      out.write(`[${name}] ${line}\n`);
+      kept.push(`[${name}] ${line}`);
+      if (kept.length > KEPT_LINES) kept.shift();
+    }
   });
+}
+
+/** Why an app is not ready, and its last lines: scrolled away by the others' logs otherwise. */
+function whyNotStarted(s: { spec: AppSpec; port: number; child: ChildProcess; kept: string[] }) {
+  const why =
+    s.child.exitCode !== null
+      ? `exited with code ${s.child.exitCode} before answering`
+      : `did not answer within ${HEALTHY_WITHIN_MS / 1000} s on`;
+  const lines = s.kept.length > 0 ? s.kept : ['(it printed nothing)'];
+  return [`${s.spec.title} ${why} http://127.0.0.1:${s.port}/healthz; its last lines:`, ...lines]
+    .map((line, i) => (i === 0 ? line : `  ${line}`))
+    .join('\n');
 }
 
 async function main(): Promise<void> {
@@ -207,12 +244,24 @@ async function main(): Promise<void> {
   console.log(`migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.length}`}`);
 
   // 3. The apps.
-  const started: Array<(typeof plans)[number] & { child: ChildProcess }> = [];
+  const started: Array<(typeof plans)[number] & { child: ChildProcess; kept: string[] }> = [];
+  const blocked: Array<{ title: string; why: string }> = [];
   for (const plan of plans) {
     const { spec, port } = plan;
     const missing = spec.needs.filter((s) => !up.has(s));
     if (missing.length > 0) {
       console.log(`${spec.title}: not started — needs ${missing.join(', ')} (see the table above)`);
+      continue;
+    }
+    const ownPorts = { [portVariable(spec)]: port, ...plan.extraPorts };
+    const held = [];
+    for (const [name, value] of Object.entries(ownPorts))
+      if (!(await portFree(value))) held.push(`${value} (${name})`);
+    if (held.length > 0) {
+      // Not started: another process would answer its /healthz and pass for it.
+      const why = `${spec.title}: not started — port ${held.join(', ')} is held by another process; stop it, or set that variable to another port`;
+      console.log(why);
+      blocked.push({ title: spec.title, why });
       continue;
     }
     const entry = spec.pkg === 'kit' ? 'src/example/main.ts' : 'src/main.ts';
@@ -241,13 +290,18 @@ async function main(): Promise<void> {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    prefixed(spec.pkg, child.stdout, process.stdout);
-    prefixed(spec.pkg, child.stderr, process.stderr);
-    started.push({ ...plan, child });
+    const kept: string[] = [];
+    prefixed(spec.pkg, child.stdout, process.stdout, kept);
+    prefixed(spec.pkg, child.stderr, process.stderr, kept);
+    started.push({ ...plan, child, kept });
   }
 
   const healthy = await Promise.all(
-    started.map(async (s) => ({ ...s, ok: await waitHealthy(s.port, s.child) })),
+    // A child that died answers nothing: ok only if it is still running once /healthz answered.
+    started.map(async (s) => ({
+      ...s,
+      ok: (await waitHealthy(s.port, s.child)) && s.child.exitCode === null,
+    })),
   );
   const rows = [['APP', 'URL', 'STATUS']];
   for (const s of healthy) {
@@ -258,13 +312,18 @@ async function main(): Promise<void> {
         i === 0 ? (s.ok ? 'ready' : 'FAILED to start') : '',
       ]);
   }
-  const failedToStart = healthy.filter((s) => !s.ok).map((s) => s.spec.title);
+  const notStarted = healthy.filter((s) => !s.ok);
   console.log(
     `\n${table(rows)}\n\n${
-      failedToStart.length === 0
-        ? 'All started.'
-        : `Not everything started: ${failedToStart.join(', ')} failed (see its lines above).`
-    } Ctrl-C stops everything gracefully.`,
+      notStarted.length + blocked.length === 0
+        ? 'All started. Ctrl-C stops everything gracefully.'
+        : [
+            `Not everything started: ${[...blocked, ...notStarted.map((s) => s.spec)].map((a) => a.title).join(', ')}.`,
+            ...blocked.map((b) => b.why),
+            ...notStarted.map(whyNotStarted),
+            'Ctrl-C stops everything gracefully.',
+          ].join('\n')
+    }`,
   );
 
   let stopping = false;
@@ -282,7 +341,8 @@ async function main(): Promise<void> {
       : new Promise((resolve) => child.once('exit', resolve));
   const codes = await Promise.all(started.map((s) => exitCode(s.child)));
   for (const close of closers) await close().catch(() => undefined);
-  const failed = healthy.some((s) => !s.ok) || (!stopping && codes.some((c) => c !== 0));
+  const failed =
+    blocked.length > 0 || healthy.some((s) => !s.ok) || (!stopping && codes.some((c) => c !== 0));
   // pnpm prints "ELIFECYCLE Command failed" after any Ctrl-C, however cleanly the script
   // ended (pnpm's own behaviour); this line is the truth about the apps.
   if (stopping)
