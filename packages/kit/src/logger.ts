@@ -22,8 +22,9 @@ export function createLogger(
     {
       name: options.name,
       level:
-        options.level ??
-        process.env.LOG_LEVEL ??
+        options.level ||
+        // Empty is unset, as in .env.example (pino would throw on "").
+        process.env.LOG_LEVEL ||
         (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
       // "level":"info" rather than 30: readable in a terminal, and what basics prints too.
       formatters: { level: (label) => ({ level: label }) },

@@ -14,8 +14,12 @@ export function runMain(main: () => Promise<unknown>): void {
   main().catch((error: unknown) => {
     if (error instanceof ConfigError || error instanceof StartupError) {
       process.stderr.write(`${error.message}\n`);
-    } else {
+    } else if (logger.isLevelEnabled('fatal')) {
       logger.fatal({ err: error }, 'start-up failed');
+    } else {
+      // The default logger is silent under NODE_ENV=test; a failed start must not be.
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`start-up failed: ${detail}\n`);
     }
     process.exit(1);
   });
