@@ -24,7 +24,13 @@ export {
   dataSqlEnvShape,
   loadDataSqlConfig,
 } from './config';
-export { migrate, MIGRATIONS_DIR, type MigrateOptions, type AppliedMigration } from './db/migrate';
+export {
+  migrate,
+  MIGRATION_LOCK_ID,
+  MIGRATIONS_DIR,
+  type MigrateOptions,
+  type AppliedMigration,
+} from './db/migrate';
 
 export {
   insertUser,
