@@ -35,8 +35,11 @@ export async function ensureDatabase(url: string): Promise<{ created: boolean }>
     try {
       await client.query(`CREATE DATABASE "${name}"`);
     } catch (err) {
-      // 42P04 duplicate_database: another process created it between our check and now.
-      if ((err as { code?: string }).code !== '42P04') throw err;
+      // Another process created it between our check and now (two apps or replicas starting
+      // on a fresh server): 42P04 duplicate_database if it had committed before we began,
+      // 23505 unique_violation (on pg_database's name index) if we raced it to the insert.
+      const code = (err as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw err;
       return { created: false };
     }
     return { created: true };

@@ -1,15 +1,16 @@
-import { createTestDatabase, type TestDatabase } from '@roadmap/kit/testing';
+import { randomBytes } from 'node:crypto';
+import {
+  adminUrl,
+  createTestDatabase,
+  databaseUrl,
+  dropTestDatabase,
+  type TestDatabase,
+} from '@roadmap/kit/testing';
 import pg from 'pg';
-import { migrate, MIGRATION_LOCK_ID } from '../src';
+import { ensureDatabase, migrate, MIGRATION_LOCK_ID } from '../src';
 
 // Fresh databases (not the migrated template): these tests are about migrating one.
 let db: TestDatabase;
-beforeEach(async () => {
-  db = await createTestDatabase({ name: 'datasql_migration_lock' });
-});
-afterEach(async () => {
-  await db.drop();
-});
 
 const appliedNames = async () =>
   (await db.pool.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY id')).rows.map(
@@ -25,6 +26,13 @@ async function holdLock(): Promise<{ release: () => Promise<void> }> {
 }
 
 describe('migrations started by several processes at once', () => {
+  beforeEach(async () => {
+    db = await createTestDatabase({ name: 'datasql_migration_lock' });
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
   it('when two start together on a fresh database, then both succeed and each migration runs once', async () => {
     // What `pnpm start` does with its apps, or two replicas of one: before, node-pg-migrate's
     // try-lock made the loser fail with "Another migration is already running".
@@ -65,5 +73,23 @@ describe('migrations started by several processes at once', () => {
     }
     const { rowCount } = await db.pool.query("SELECT 1 FROM pg_tables WHERE tablename = 'users'");
     expect(rowCount).toBe(0);
+  }, 60_000);
+});
+
+describe('a database created by several processes at once', () => {
+  it('when six create the same missing database together, then all succeed and exactly one created it', async () => {
+    // Before: PostgreSQL answers the losers of that race with 23505 (pg_database's unique
+    // name index), not only 42P04, and five of six failed.
+    const name = `test_datasql_create_race_${randomBytes(4).toString('hex')}`;
+    const url = databaseUrl(adminUrl(), name);
+    try {
+      const results = await Promise.all(Array.from({ length: 6 }, () => ensureDatabase(url)));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.end();
+    } finally {
+      await dropTestDatabase(name);
+    }
   }, 60_000);
 });
