@@ -1,4 +1,5 @@
 import { createPool } from '@roadmap/data-sql';
+import { awayFromWindowEdge } from '@roadmap/kit/testing';
 import { getIntrospectionQuery } from 'graphql';
 import request from 'supertest';
 import { buildApp } from '../src/app';
@@ -204,7 +205,7 @@ describe('rate limit shared with REST', () => {
   beforeAll(async () => {
     limited = await startApi('rate', {
       sharing: t,
-      config: { RATE_LIMIT_MAX: 2, RATE_LIMIT_EXEMPT: [] },
+      config: { RATE_LIMIT_MAX: 2, RATE_LIMIT_WINDOW_SECONDS: 60, RATE_LIMIT_EXEMPT: [] },
     });
   });
   afterAll(async () => {
@@ -212,6 +213,8 @@ describe('rate limit shared with REST', () => {
   });
 
   it('when a client exceeds the allowance, then 429 RATE_LIMITED with Retry-After, counted in the REST key space', async () => {
+    // All three requests in one window (a fixed window's edge restarts the count).
+    await awayFromWindowEdge(60);
     await limited.gql('{ tags }').expect(200);
     await limited.gql('{ tags }').expect(200);
     const res = await limited.gql('{ tags }').expect(429);

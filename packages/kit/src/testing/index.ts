@@ -15,3 +15,4 @@ export { createBlackholeProxy, type BlackholeProxy } from './proxy';
 export { startTcpProxy, hostAndPort, type TcpProxy } from './tcp-proxy';
 export { startProcess, type Child } from './process';
 export { startTestTracing, metricValue, waitFor, type TestTracing } from './tracing';
+export { awayFromWindowEdge } from './rate-limit';
