@@ -133,7 +133,7 @@ function printServices(results: ProbeResult[]): void {
   console.log(`\n${table(rows)}\n`);
 }
 
-/** How long an app has to answer /healthz (it migrates nothing: this script already did). */
+/** How long an app has to answer /healthz (migrations ran above: each app finds them done). */
 const HEALTHY_WITHIN_MS = 60_000;
 
 async function waitHealthy(
@@ -245,6 +245,7 @@ async function main(): Promise<void> {
 
   // 3. The apps.
   const started: Array<(typeof plans)[number] & { child: ChildProcess; kept: string[] }> = [];
+  /** Apps not started because a port of theirs is held, with the line saying so. */
   const blocked: Array<{ title: string; why: string }> = [];
   for (const plan of plans) {
     const { spec, port } = plan;
@@ -312,15 +313,17 @@ async function main(): Promise<void> {
         i === 0 ? (s.ok ? 'ready' : 'FAILED to start') : '',
       ]);
   }
-  const notStarted = healthy.filter((s) => !s.ok);
+  const problems = [
+    ...blocked,
+    ...healthy.filter((s) => !s.ok).map((s) => ({ title: s.spec.title, why: whyNotStarted(s) })),
+  ];
   console.log(
     `\n${table(rows)}\n\n${
-      notStarted.length + blocked.length === 0
+      problems.length === 0
         ? 'All started. Ctrl-C stops everything gracefully.'
         : [
-            `Not everything started: ${[...blocked, ...notStarted.map((s) => s.spec)].map((a) => a.title).join(', ')}.`,
-            ...blocked.map((b) => b.why),
-            ...notStarted.map(whyNotStarted),
+            `Not everything started: ${problems.map((p) => p.title).join(', ')}.`,
+            ...problems.map((p) => p.why),
             'Ctrl-C stops everything gracefully.',
           ].join('\n')
     }`,
@@ -341,8 +344,7 @@ async function main(): Promise<void> {
       : new Promise((resolve) => child.once('exit', resolve));
   const codes = await Promise.all(started.map((s) => exitCode(s.child)));
   for (const close of closers) await close().catch(() => undefined);
-  const failed =
-    blocked.length > 0 || healthy.some((s) => !s.ok) || (!stopping && codes.some((c) => c !== 0));
+  const failed = problems.length > 0 || (!stopping && codes.some((c) => c !== 0));
   // pnpm prints "ELIFECYCLE Command failed" after any Ctrl-C, however cleanly the script
   // ended (pnpm's own behaviour); this line is the truth about the apps.
   if (stopping)
